@@ -1,0 +1,27 @@
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Logger } from 'nestjs-pino';
+import { AppModule } from './app.module';
+import { ProblemFilter, problemFrameworkErrors } from './common/problem.filter';
+import { createValidationPipe } from './common/validation';
+import type { AppConfig } from './config/config';
+
+/** Builds the application exactly as production runs it; main.ts and the e2e tests share this. */
+export async function createApp(config: AppConfig): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({
+    bodyLimit: config.maxBodyBytes,
+    trustProxy: false,
+    // Errors Fastify raises before routing (bad percent-encoding …) are problems too.
+    frameworkErrors: problemFrameworkErrors,
+    // Room for a percent-encoded 320-character address in a path parameter.
+    routerOptions: { maxParamLength: 1_000 },
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forConfig(config), adapter, {
+    bufferLogs: true,
+  });
+  app.useLogger(app.get(Logger));
+  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalFilters(new ProblemFilter());
+  app.enableShutdownHooks();
+  return app;
+}

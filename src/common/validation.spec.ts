@@ -1,0 +1,147 @@
+import { ArgumentMetadata, ValidationError } from '@nestjs/common';
+import { Type } from 'class-transformer';
+import { IsArray, IsBoolean, IsInt, IsOptional, IsString, MaxLength, Min, ValidateNested } from 'class-validator';
+import { ProblemException } from './problem';
+import { createValidationPipe, flattenValidationErrors } from './validation';
+import { IsXmlSafe } from './validators';
+
+class ItemDto {
+  @Min(1)
+  @IsInt()
+  order: number;
+
+  @IsString()
+  address: string;
+}
+
+class ListDto {
+  @IsXmlSafe()
+  @MaxLength(5)
+  @IsString()
+  name: string;
+
+  @ValidateNested({ each: true })
+  @Type(() => ItemDto)
+  @IsArray()
+  items: ItemDto[];
+
+  @IsOptional()
+  @IsBoolean()
+  flag?: boolean;
+}
+
+const body = (metatype: unknown): ArgumentMetadata => ({ type: 'body', metatype: metatype as never, data: '' });
+
+async function problemOf(value: unknown, metatype: unknown = ListDto) {
+  try {
+    await createValidationPipe().transform(value, body(metatype));
+  } catch (err) {
+    expect(err).toBeInstanceOf(ProblemException);
+    return (err as ProblemException).problem;
+  }
+  throw new Error('expected a validation failure');
+}
+
+describe('flattenValidationErrors', () => {
+  it('flattens nested and array children into dotted paths with indexes', () => {
+    const errors: ValidationError[] = [
+      { property: 'name', constraints: { isString: 'name must be a string' }, children: [] },
+      {
+        property: 'items',
+        children: [
+          {
+            property: '2',
+            children: [{ property: 'order', constraints: { min: 'order must not be less than 1' }, children: [] }],
+          },
+        ],
+      },
+      { property: 'foo', constraints: { whitelistValidation: 'property foo should not exist' } },
+    ];
+    expect(flattenValidationErrors(errors)).toEqual([
+      { field: 'name', message: 'name must be a string' },
+      { field: 'items.2.order', message: 'order must not be less than 1' },
+      { field: 'foo', message: 'property foo should not exist' },
+    ]);
+  });
+
+  it('keeps only the type message when a type check failed, else joins all', () => {
+    expect(
+      flattenValidationErrors([
+        { property: 'a', constraints: { maxLength: 'a too long', isString: 'a must be a string' }, children: [] },
+        { property: 'b', constraints: { maxLength: 'b too long', isXmlSafe: 'b has control chars' }, children: [] },
+      ]),
+    ).toEqual([
+      { field: 'a', message: 'a must be a string' },
+      { field: 'b', message: 'b too long; b has control chars' },
+    ]);
+  });
+});
+
+describe('createValidationPipe', () => {
+  it('passes and transforms a valid body into the DTO class', async () => {
+    const out = await createValidationPipe().transform(
+      { name: 'abc', items: [{ order: 1, address: 'x' }], flag: true },
+      body(ListDto),
+    );
+    expect(out).toBeInstanceOf(ListDto);
+    expect((out as ListDto).items[0]).toBeInstanceOf(ItemDto);
+  });
+
+  it('reports each offending field, nested and indexed, and unknown properties', async () => {
+    const p = await problemOf({
+      name: 'toolong\u0001',
+      items: [{ order: 1, address: 'ok' }, { order: 0, address: 3, extra: 1 }],
+      foo: 'bar',
+    });
+    expect(p).toMatchObject({ status: 400, code: 'request.INVALID', title: 'Bad Request' });
+    expect(p.errors).toEqual(
+      expect.arrayContaining([
+        { field: 'foo', message: 'property foo should not exist' },
+        { field: 'name', message: expect.stringMatching(/shorter than or equal to 5.*; name must not contain/) },
+        { field: 'items.1.order', message: 'order must not be less than 1' },
+        { field: 'items.1.address', message: 'address must be a string' },
+        { field: 'items.1.extra', message: 'property extra should not exist' },
+      ]),
+    );
+    expect(p.errors).toHaveLength(5);
+    expect(p.detail).toMatch(/foo/);
+    expect(p.detail).toMatch(/items\.1\.order/);
+  });
+
+  it('does not coerce strings into booleans or numbers', async () => {
+    const p = await problemOf({ name: 'a', items: [{ order: '1', address: 'x' }], flag: 'true' });
+    expect(p.errors).toEqual([
+      { field: 'items.0.order', message: 'order must be an integer number' },
+      { field: 'flag', message: 'flag must be a boolean value' },
+    ]);
+  });
+
+  it('treats a missing body as {} and reports every required field', async () => {
+    const p = await problemOf(undefined);
+    expect(p.errors?.map((e) => e.field).sort()).toEqual(['items', 'name']);
+    const q = await problemOf(null);
+    expect(q.errors?.map((e) => e.field).sort()).toEqual(['items', 'name']);
+  });
+
+  it.each([['an array', [{ name: 'a' }]], ['a string', 'hello'], ['a number', 42], ['a boolean', true]])(
+    'rejects %s as the body with one whole-body error',
+    async (_name, value) => {
+      const p = await problemOf(value);
+      expect(p.errors).toEqual([{ field: '', message: 'request body must be a JSON object' }]);
+    },
+  );
+
+  it('reports a nested value that is not an object', async () => {
+    const p = await problemOf({ name: 'a', items: ['x'] });
+    expect(p.errors?.[0].field).toMatch(/^items/);
+  });
+
+  it('leaves non-class parameters alone', async () => {
+    await expect(createValidationPipe().transform('abc', { type: 'param', metatype: String, data: 'id' })).resolves.toBe('abc');
+  });
+
+  it('never includes the rejected value in the problem', async () => {
+    const p = await problemOf({ name: 'hunter2-password-long', items: [] });
+    expect(JSON.stringify(p)).not.toContain('hunter2');
+  });
+});

@@ -1,0 +1,85 @@
+/**
+ * Typed, validated configuration from the environment. Read once at start-up; a bad value stops the
+ * process with a message naming the variable rather than surfacing later as odd behaviour.
+ */
+export interface AppConfig {
+  port: number;
+  host: string;
+  /** The SOAP endpoint; undefined means "start the embedded simulator". */
+  upstreamUrl?: string;
+  /** Ordinary upstream calls (headers and body each). */
+  upstreamTimeoutMs: number;
+  upstreamConnectTimeoutMs: number;
+  /** How long the upstream may park our NoOp (it clamps to 30 s .. 20 min); the HTTP wait adds a margin. */
+  longPollWaitMs: number;
+  /** Waiting for a roster or privacy list that the upstream delivers as a notification. */
+  rosterTimeoutMs: number;
+  /** A link with no listener, waiter or request for this long ends its upstream session. */
+  linkIdleMs: number;
+  maxLinks: number;
+  /** Per token and per client address, requests per minute; 0 disables. */
+  rateLimitPerMinute: number;
+  maxBodyBytes: number;
+  maxUpstreamResponseBytes: number;
+  logLevel: string;
+  userAgent: string;
+}
+
+type Env = Record<string, string | undefined>;
+
+function int(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new Error(`${name} must be an integer between ${min} and ${max}, got "${raw}"`);
+  }
+  return value;
+}
+
+function url(env: Env, name: string): string | undefined {
+  const raw = env[name];
+  if (!raw) return undefined;
+  let parsed: URL;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    throw new Error(`${name} must be an absolute http(s) URL, got "${raw}"`);
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+    throw new Error(`${name} must be an http(s) URL, got "${raw}"`);
+  }
+  return raw;
+}
+
+function rateLimit(env: Env): number {
+  const raw = env.RATE_LIMIT;
+  if (raw === 'off') return 0;
+  return int(env, 'RATE_LIMIT', 600, 1, 1_000_000);
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+export function loadConfig(env: Env = process.env): AppConfig {
+  const logLevel = env.LOG_LEVEL ?? 'info';
+  if (!LOG_LEVELS.includes(logLevel)) throw new Error(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
+  return {
+    port: int(env, 'PORT', 3000, 0, 65535),
+    host: env.HOST ?? '0.0.0.0',
+    upstreamUrl: url(env, 'UPSTREAM_URL'),
+    upstreamTimeoutMs: int(env, 'UPSTREAM_TIMEOUT_MS', 10_000, 100, 600_000),
+    upstreamConnectTimeoutMs: int(env, 'UPSTREAM_CONNECT_TIMEOUT_MS', 5_000, 100, 120_000),
+    longPollWaitMs: int(env, 'LONG_POLL_WAIT_MS', 60_000, 1_000, 1_200_000),
+    rosterTimeoutMs: int(env, 'ROSTER_TIMEOUT_MS', 5_000, 100, 120_000),
+    linkIdleMs: int(env, 'LINK_IDLE_MS', 300_000, 1_000, 86_400_000),
+    maxLinks: int(env, 'MAX_LINKS', 10_000, 1, 1_000_000),
+    rateLimitPerMinute: rateLimit(env),
+    maxBodyBytes: int(env, 'MAX_BODY_BYTES', 64 * 1024, 1024, 16 * 1024 * 1024),
+    maxUpstreamResponseBytes: int(env, 'MAX_UPSTREAM_RESPONSE_BYTES', 8 * 1024 * 1024, 4096, 256 * 1024 * 1024),
+    logLevel,
+    userAgent: 'imbridge',
+  };
+}
+
+/** Injection token for AppConfig. */
+export const APP_CONFIG = Symbol('APP_CONFIG');

@@ -1,0 +1,97 @@
+import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { createHash } from 'node:crypto';
+import { APP_CONFIG, AppConfig } from '../config/config';
+import { SoapClient } from '../soap/soap-client';
+import { UpstreamError } from '../soap/upstream-error';
+import { Link } from './link';
+
+const LONG_POLL_MARGIN_MS = 10_000;
+/** Upper bound of an upstream token's life (the upstream default is 2 days); revocations are kept that long. */
+const MAX_TOKEN_LIFETIME_MS = 7 * 24 * 3600_000;
+const MAX_REVOKED = 100_000;
+
+/** Tokens are only ever held as keys by their hash, so a heap dump or a log line cannot leak them. */
+export function tokenKey(token: string): string {
+  return createHash('sha256').update(token).digest('base64url');
+}
+
+/** Owns every link: one per bearer token, created on first use, ended when idle or on logout. */
+@Injectable()
+export class LinkRegistry implements OnModuleDestroy {
+  private readonly logger = new Logger('Link');
+  private readonly links = new Map<string, Link>();
+  /** Tokens ended with DELETE /v1/sessions/current → when the revocation may be forgotten. */
+  private readonly revoked = new Map<string, number>();
+  private readonly sweeper: NodeJS.Timeout;
+
+  constructor(
+    private readonly soap: SoapClient,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {
+    this.sweeper = setInterval(() => this.sweep(), Math.min(config.linkIdleMs / 2, 30_000));
+    this.sweeper.unref();
+  }
+
+  /** The token's link, created on first use. Refuses revoked tokens. */
+  acquire(token: string): Link {
+    const key = tokenKey(token);
+    if (this.isRevoked(key)) throw new UpstreamError('fault', 'service.AUTH_REQUIRED', 'this session has ended');
+    const existing = this.links.get(key);
+    if (existing && !existing.isClosed) return existing;
+    if (this.links.size >= this.config.maxLinks) this.evictIdle();
+    if (this.links.size >= this.config.maxLinks) {
+      throw new UpstreamError('unavailable', 'upstream.UNAVAILABLE', 'too many upstream sessions are open');
+    }
+    const link = new Link(token, this.soap, {
+      longPollWaitMs: this.config.longPollWaitMs,
+      longPollMarginMs: LONG_POLL_MARGIN_MS,
+      userAgent: this.config.userAgent,
+      onLog: (level, message) => (level === 'warn' ? this.logger.warn(message) : this.logger.debug(message)),
+    });
+    link.onClose(() => {
+      if (this.links.get(key) === link) this.links.delete(key);
+    });
+    this.links.set(key, link);
+    return link;
+  }
+
+  /** Logout: ends the upstream session, and refuses the token from now on. */
+  async end(token: string): Promise<void> {
+    const key = tokenKey(token);
+    this.revoked.set(key, Date.now() + MAX_TOKEN_LIFETIME_MS);
+    while (this.revoked.size > MAX_REVOKED) this.revoked.delete(this.revoked.keys().next().value as string);
+    await this.links.get(key)?.close();
+  }
+
+  isRevoked(key: string): boolean {
+    const until = this.revoked.get(key);
+    if (until === undefined) return false;
+    if (until > Date.now()) return true;
+    this.revoked.delete(key);
+    return false;
+  }
+
+  get size(): number {
+    return this.links.size;
+  }
+
+  private sweep(): void {
+    const cutoff = Date.now() - this.config.linkIdleMs;
+    for (const link of this.links.values()) {
+      if (link.isIdle && link.lastActivity < cutoff) void link.close();
+    }
+  }
+
+  private evictIdle(): void {
+    let oldest: Link | undefined;
+    for (const link of this.links.values()) {
+      if (link.isIdle && (!oldest || link.lastActivity < oldest.lastActivity)) oldest = link;
+    }
+    void oldest?.close();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    clearInterval(this.sweeper);
+    await Promise.all([...this.links.values()].map((link) => link.close()));
+  }
+}

@@ -1,0 +1,131 @@
+import type { RequestBody, RequestContext, SoapResponse } from '../soap/envelope';
+import type { SoapClient } from '../soap/soap-client';
+import { UpstreamError } from '../soap/upstream-error';
+import { elementNames, parseXml, XmlNode } from '../soap/xml';
+import type { LinkEvent } from './events';
+import { Link } from './link';
+
+/** A scripted upstream: each call gets the next reply; the requests are kept for assertions. */
+class ScriptedSoap {
+  readonly calls: { name: string; context: RequestContext }[] = [];
+  private readonly replies: ((name: string) => SoapResponse)[] = [];
+
+  reply(build: (name: string) => SoapResponse): this {
+    this.replies.push(build);
+    return this;
+  }
+
+  async call(context: RequestContext, body: RequestBody): Promise<SoapResponse> {
+    const name = elementNames(body)[0];
+    this.calls.push({ name, context });
+    const next = this.replies.shift();
+    if (!next) throw new Error(`unexpected call ${name}`);
+    return next(name);
+  }
+}
+
+const n = (xml: string): XmlNode => (parseXml(xml).n as XmlNode[])[0];
+const presence = (from: string, show: string) => n(`<n type="presence" from="${from}" show="${show}"/>`);
+const ok = (sessionId: string, blocks: [number, XmlNode[]][] = [], refresh = false) => (name: string): SoapResponse => ({
+  context: { sessionId, refresh, notify: blocks.map(([seq, notifications]) => ({ seq, notifications })) },
+  body: {},
+  bodyName: name.replace(/Request$/, 'Response'),
+});
+
+function makeLink(soap: ScriptedSoap): { link: Link; events: LinkEvent[] } {
+  const link = new Link('token', soap as unknown as SoapClient, { longPollWaitMs: 1000, longPollMarginMs: 100, userAgent: 'test' });
+  const events: LinkEvent[] = [];
+  // Listen without a poll: the tests drive every exchange themselves.
+  (link as unknown as { listeners: Set<(e: LinkEvent) => void> }).listeners.add((e) => events.push(e));
+  return { link, events };
+}
+
+const body = { IMGetRosterRequest: { '@_xmlns': 'urn:zimbraIM' } };
+
+describe('Link', () => {
+  it('registers with IMGatewayListRequest on a new session first, then acks the highest seq processed', async () => {
+    const soap = new ScriptedSoap()
+      .reply(ok('11', [], true))
+      .reply(ok('11', [[1, [presence('a@x', 'AWAY')]]]))
+      .reply(ok('11'));
+    const { link } = makeLink(soap);
+    await link.call(body);
+    await link.call(body);
+    expect(soap.calls.map((c) => c.name)).toEqual(['IMGatewayListRequest', 'IMGetRosterRequest', 'IMGetRosterRequest']);
+    expect(soap.calls[0].context).toMatchObject({ authToken: 'token', session: 'new', notifySeq: 0 });
+    expect(soap.calls[1].context).toMatchObject({ session: '11', notifySeq: 0 });
+    expect(soap.calls[2].context).toMatchObject({ session: '11', notifySeq: 1 });
+  });
+
+  it('processes several blocks of one reply in order, skips blocks already seen, numbers events increasingly', async () => {
+    const soap = new ScriptedSoap()
+      .reply(ok('11', [], true))
+      .reply(ok('11', [[1, [presence('a@x', 'AWAY'), presence('a@x', 'DND')]], [2, [presence('b@x', 'XA')]]]))
+      .reply(ok('11', [[2, [presence('b@x', 'XA')]], [3, [presence('c@x', 'CHAT')]]]));
+    const { link, events } = makeLink(soap);
+    await link.call(body);
+    await link.call(body);
+    expect(events.map((e) => [e.id, e.data])).toEqual([
+      ['1', { address: 'a@x', show: 'away' }],
+      ['2', { address: 'a@x', show: 'dnd' }],
+      ['3', { address: 'b@x', show: 'xa' }],
+      ['4', { address: 'c@x', show: 'chat' }],
+    ]);
+  });
+
+  it('a replaced session: emits resync once, restarts seq, re-registers, repeats a repeatable call', async () => {
+    const soap = new ScriptedSoap()
+      .reply(ok('11', [], true))
+      .reply(ok('11', [[5, [presence('a@x', 'AWAY')]]]))
+      .reply(ok('12', [[1, [presence('b@x', 'DND')]]], true)) // the call landed on a fresh session
+      .reply(ok('12')) // re-registration
+      .reply(ok('12')); // the repeated call
+    const { link, events } = makeLink(soap);
+    await link.call(body);
+    await link.call(body, { repeatOnNewSession: true });
+    expect(soap.calls.map((c) => c.name)).toEqual([
+      'IMGatewayListRequest', 'IMGetRosterRequest', 'IMGetRosterRequest', 'IMGatewayListRequest', 'IMGetRosterRequest',
+    ]);
+    expect(soap.calls[3].context).toMatchObject({ session: '12', notifySeq: 1 });
+    expect(events.map((e) => e.type)).toEqual(['presence', 'resync', 'presence']);
+    expect(events[1].data).toEqual({ reason: 'upstream_session' });
+    expect(link.currentSessionId).toBe('12');
+  });
+
+  it('a fault still delivers the notifications that travelled with it', async () => {
+    const fault = new UpstreamError('fault', 'im.INVALID_ADDRESS', 'address is invalid: x');
+    const soap = new ScriptedSoap()
+      .reply(ok('11', [], true))
+      .reply(() => ({ context: { sessionId: '11', refresh: false, notify: [{ seq: 1, notifications: [presence('a@x', 'AWAY')] }] }, fault }));
+    const { link, events } = makeLink(soap);
+    await expect(link.call(body)).rejects.toBe(fault);
+    expect(events.map((e) => e.type)).toEqual(['presence']);
+  });
+
+  it('an auth failure closes the link and rejects its waiters', async () => {
+    const fault = new UpstreamError('fault', 'service.AUTH_EXPIRED', 'auth credentials have expired');
+    const soap = new ScriptedSoap().reply(() => ({ fault }));
+    const { link } = makeLink(soap);
+    await expect(link.call(body)).rejects.toBe(fault);
+    expect(link.isClosed).toBe(true);
+    expect(() => link.call(body)).rejects.toMatchObject({ code: 'service.AUTH_REQUIRED' });
+  });
+
+  it('a waiter registered before the call resolves from a notification in that same reply', async () => {
+    const roster = n('<n type="roster"><n type="subscribed" to="b@x" name="B" groups="G"/></n>');
+    const soap = new ScriptedSoap().reply(ok('11', [], true)).reply(ok('11', [[1, [roster]]]));
+    const { link } = makeLink(soap);
+    (link as unknown as { startPolling: () => void }).startPolling = () => undefined;
+    const wait = link.waitFor((e) => (e.type === 'roster' ? e.data.contacts : undefined), 1000, 'roster.TIMEOUT');
+    await link.call(body);
+    await expect(wait.promise).resolves.toEqual([{ address: 'b@x', name: 'B', groups: ['G'], subscription: 'to', pending: false }]);
+  });
+
+  it('a waiter times out with its code', async () => {
+    const soap = new ScriptedSoap();
+    const { link } = makeLink(soap);
+    (link as unknown as { startPolling: () => void }).startPolling = () => undefined;
+    const wait = link.waitFor(() => undefined, 20, 'roster.TIMEOUT');
+    await expect(wait.promise).rejects.toMatchObject({ kind: 'timeout', code: 'roster.TIMEOUT' });
+  });
+});

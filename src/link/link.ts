@@ -1,0 +1,318 @@
+import { gatewayListRequest, endSessionRequest, isWaitDisallowed, longPollRequest } from '../im/account';
+import type { NotifyBlock, RequestBody, ResponseContext } from '../soap/envelope';
+import type { CallOptions, SoapClient } from '../soap/soap-client';
+import { UpstreamError } from '../soap/upstream-error';
+import { attr, elementNames, XmlNode } from '../soap/xml';
+import type { ImEvent, LinkEvent } from './events';
+import { LinkState } from './link-state';
+import { historyReplayFlags } from './history-replay';
+import { mapNotification } from './notification-mapper';
+
+export interface LinkOptions {
+  longPollWaitMs: number;
+  /** Added to the long-poll wait for the HTTP timeout, so the upstream answers before we give up. */
+  longPollMarginMs: number;
+  userAgent: string;
+  onLog?: (level: 'warn' | 'debug', message: string) => void;
+}
+
+export interface LinkCallOptions extends CallOptions {
+  /**
+   * Repeat the call once if the upstream session turned out to be gone (the call then ran on a fresh,
+   * unregistered session and its effect is unknown). Only for calls that are safe to repeat.
+   */
+  repeatOnNewSession?: boolean;
+}
+
+type Listener = (event: LinkEvent) => void;
+
+interface Waiter {
+  select: (event: ImEvent) => unknown;
+  resolve: (value: unknown) => void;
+  reject: (err: Error) => void;
+  timer: NodeJS.Timeout;
+}
+
+const AUTH_FAILURES = new Set(['service.AUTH_EXPIRED', 'service.AUTH_REQUIRED', 'account.AUTH_FAILED']);
+const MAX_BACKOFF_MS = 30_000;
+
+export function isAuthFailure(err: unknown): boolean {
+  return err instanceof UpstreamError && AUTH_FAILURES.has(err.code);
+}
+
+/**
+ * One upstream session per bearer token. Registers the session as an IM listener before anything
+ * else, acknowledges and de-duplicates notify blocks by seq, turns notifications into events, keeps
+ * exactly one long-poll running while anyone listens or waits, and re-registers (emitting `resync`)
+ * when the upstream session is replaced.
+ */
+export class Link {
+  readonly state = new LinkState();
+  private sessionId?: string;
+  private highestSeq = 0;
+  private registration?: Promise<void>;
+  private readonly listeners = new Set<Listener>();
+  private readonly waiters = new Set<Waiter>();
+  private readonly closeHandlers = new Set<(reason: Error | undefined) => void>();
+  private polling = false;
+  private pollAbort?: AbortController;
+  private inFlight = 0;
+  private nextEventId = 1;
+  private closed = false;
+  lastActivity = Date.now();
+
+  constructor(
+    private readonly token: string,
+    private readonly soap: SoapClient,
+    private readonly options: LinkOptions,
+  ) {}
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  /** Nobody listens, waits or calls: the registry may end this link. */
+  get isIdle(): boolean {
+    return this.listeners.size === 0 && this.waiters.size === 0 && this.inFlight === 0;
+  }
+
+  get currentSessionId(): string | undefined {
+    return this.sessionId;
+  }
+
+  /** Runs one upstream request on this link's registered session and returns the response element. */
+  async call(body: RequestBody, options: LinkCallOptions = {}): Promise<XmlNode> {
+    this.assertOpen();
+    this.inFlight++;
+    this.lastActivity = Date.now();
+    try {
+      await this.ensureRegistered();
+      const sessionBefore = this.sessionId;
+      const result = await this.exchange(body, options);
+      if (options.repeatOnNewSession && this.sessionId !== sessionBefore) {
+        await this.ensureRegistered();
+        return await this.exchange(body, options);
+      }
+      return result;
+    } finally {
+      this.inFlight--;
+      this.lastActivity = Date.now();
+    }
+  }
+
+  /** Subscribes to this link's events; the long-poll runs while at least one listener or waiter exists. */
+  subscribe(listener: Listener): () => void {
+    this.assertOpen();
+    this.listeners.add(listener);
+    this.startPolling();
+    return () => {
+      this.listeners.delete(listener);
+      this.lastActivity = Date.now();
+      this.stopPollingIfUnwanted();
+    };
+  }
+
+  /**
+   * Waits for the first event that `select` maps to a value. Register the waiter *before* the call
+   * that triggers the notification: it may arrive in that call's own response header.
+   */
+  waitFor<T>(select: (event: ImEvent) => T | undefined, timeoutMs: number, timeoutCode: string): {
+    promise: Promise<T>;
+    cancel: () => void;
+  } {
+    this.assertOpen();
+    let waiter!: Waiter;
+    const promise = new Promise<T>((resolve, reject) => {
+      waiter = {
+        select,
+        resolve: resolve as (value: unknown) => void,
+        reject,
+        timer: setTimeout(() => {
+          this.dropWaiter(waiter);
+          reject(new UpstreamError('timeout', timeoutCode, 'the upstream did not deliver the expected notification in time'));
+        }, timeoutMs),
+      };
+    });
+    // A caller that gave up (cancel) no longer listens; its rejection must not go unhandled.
+    promise.catch(() => undefined);
+    this.waiters.add(waiter);
+    this.startPolling();
+    return { promise, cancel: () => this.dropWaiter(waiter) };
+  }
+
+  onClose(handler: (reason: Error | undefined) => void): void {
+    this.closeHandlers.add(handler);
+  }
+
+  /** Ends the link; with `endUpstream`, also the upstream session (best effort). */
+  async close(reason?: Error, endUpstream = true): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.pollAbort?.abort();
+    for (const waiter of [...this.waiters]) {
+      this.dropWaiter(waiter);
+      waiter.reject(reason ?? UpstreamError.unavailable('the session ended'));
+    }
+    this.listeners.clear();
+    for (const handler of this.closeHandlers) handler(reason);
+    if (endUpstream && this.sessionId) {
+      await this.soap
+        .call({ authToken: this.token, session: this.sessionId }, endSessionRequest())
+        .catch((err: Error) => this.options.onLog?.('debug', `EndSession failed: ${err.message}`));
+    }
+  }
+
+  // ---- the session ----------------------------------------------------------------------------
+
+  private ensureRegistered(): Promise<void> {
+    if (!this.registration) {
+      this.registration = this.exchange(gatewayListRequest(), {}, true).then(
+        () => undefined,
+        (err: unknown) => {
+          this.registration = undefined;
+          throw err;
+        },
+      );
+    }
+    return this.registration;
+  }
+
+  private async exchange(body: RequestBody, options: CallOptions, registering = false): Promise<XmlNode> {
+    const sentSession = this.sessionId;
+    const response = await this.soap.call(
+      { authToken: this.token, session: sentSession ?? 'new', notifySeq: this.highestSeq, userAgent: { name: this.options.userAgent } },
+      body,
+      options,
+    );
+    if (response.context && !this.closed) this.absorb(response.context, sentSession, elementNames(body)[0], registering);
+    if (response.fault) {
+      if (isAuthFailure(response.fault)) void this.close(response.fault, false);
+      throw response.fault;
+    }
+    if (!response.body) throw UpstreamError.badResponse('upstream reply has no body');
+    return response.body;
+  }
+
+  /** Takes a response header in: session changes first, then every new notify block in seq order. */
+  private absorb(context: ResponseContext, sentSession: string | undefined, requestName: string, registering: boolean): void {
+    // A reply to a request sent on a session we have already replaced belongs to an orphan: ignore it.
+    if (sentSession !== this.sessionId) return;
+    const newSession = context.sessionId !== undefined && context.sessionId !== this.sessionId;
+    const lost = this.sessionId !== undefined && (newSession || context.refresh);
+    if (newSession) {
+      this.sessionId = context.sessionId;
+      this.highestSeq = 0;
+    }
+    if (lost) {
+      this.options.onLog?.('warn', 'upstream session replaced; re-registering');
+      this.publish({ type: 'resync', data: { reason: 'upstream_session' } });
+    }
+    for (const block of context.notify) {
+      if (block.seq <= this.highestSeq) continue; // already processed (resent, or in a concurrent reply)
+      this.highestSeq = block.seq;
+      this.processBlock(block, requestName === 'IMGetRosterRequest' && block === context.notify[context.notify.length - 1]);
+    }
+    // The registration call itself ran on the new session; anything else needs it registered again
+    // (after the blocks above, so the registration acknowledges them).
+    if (lost && !registering) {
+      this.registration = undefined;
+      void this.ensureRegistered().catch(() => undefined);
+    }
+  }
+
+  private processBlock(block: NotifyBlock, mayHoldHistoryReplay: boolean): void {
+    const replay = mayHoldHistoryReplay ? historyReplayFlags(block.notifications) : undefined;
+    block.notifications.forEach((n, i) => {
+      let events: ImEvent[];
+      try {
+        events = mapNotification(n, { historyReplay: replay?.[i] ?? false });
+      } catch (err) {
+        this.options.onLog?.('warn', `unmappable notification of type ${attr(n, 'type')}: ${(err as Error).message}`);
+        return;
+      }
+      for (const event of events) if (this.state.admit(event)) this.publish(event);
+    });
+  }
+
+  private publish(event: ImEvent): void {
+    const published = { ...event, id: String(this.nextEventId++), at: new Date().toISOString() } as LinkEvent;
+    for (const listener of this.listeners) {
+      try {
+        listener(published);
+      } catch (err) {
+        this.options.onLog?.('warn', `event listener failed: ${(err as Error).message}`);
+      }
+    }
+    for (const waiter of [...this.waiters]) {
+      const value = waiter.select(event);
+      if (value !== undefined) {
+        this.dropWaiter(waiter);
+        waiter.resolve(value);
+      }
+    }
+  }
+
+  // ---- the long-poll --------------------------------------------------------------------------
+
+  private get pollWanted(): boolean {
+    return !this.closed && (this.listeners.size > 0 || this.waiters.size > 0);
+  }
+
+  private startPolling(): void {
+    if (this.polling || !this.pollWanted) return;
+    this.polling = true;
+    void this.pollLoop().finally(() => {
+      this.polling = false;
+      // A listener may have arrived between the loop's last check and now.
+      if (this.pollWanted) this.startPolling();
+    });
+  }
+
+  private stopPollingIfUnwanted(): void {
+    if (!this.pollWanted) this.pollAbort?.abort();
+  }
+
+  private async pollLoop(): Promise<void> {
+    let backoff = 0;
+    while (this.pollWanted) {
+      this.pollAbort = new AbortController();
+      try {
+        await this.ensureRegistered();
+        const body = await this.exchange(longPollRequest(this.options.longPollWaitMs), {
+          timeoutMs: this.options.longPollWaitMs + this.options.longPollMarginMs,
+          signal: this.pollAbort.signal,
+        });
+        backoff = 0;
+        this.lastActivity = Date.now();
+        // Someone else's blocking NoOp replaced ours on this session; pause instead of fighting over it.
+        if (isWaitDisallowed(body)) await sleep(1_000, this.pollAbort.signal);
+      } catch (err) {
+        if (!this.pollWanted || isAuthFailure(err)) return;
+        backoff = Math.min(Math.max(250, backoff * 2), MAX_BACKOFF_MS);
+        this.options.onLog?.('warn', `long-poll failed (${(err as Error).message}); retrying in ${backoff} ms`);
+        await sleep(backoff, this.pollAbort.signal);
+      }
+    }
+  }
+
+  private dropWaiter(waiter: Waiter): void {
+    clearTimeout(waiter.timer);
+    this.waiters.delete(waiter);
+    this.stopPollingIfUnwanted();
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new UpstreamError('fault', 'service.AUTH_REQUIRED', 'the session has ended');
+  }
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => {
+      clearTimeout(timer);
+      resolve();
+    }, { once: true });
+  });
+}

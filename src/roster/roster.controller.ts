@@ -1,0 +1,52 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { BearerToken } from '../auth/bearer-token.decorator';
+import { BareJidPipe } from '../common/bare-jid.pipe';
+import { AddContactDto, AnswerSubscriptionDto, ContactAddressDto, RosterDto, UpdateContactDto } from './dto/contact.dto';
+import { RosterService } from './roster.service';
+
+@ApiTags('roster')
+@ApiBearerAuth()
+@Controller('v1/roster')
+export class RosterController {
+  constructor(private readonly roster: RosterService) {}
+
+  /** Own presence, contacts with their presence, pending requests and open chats. */
+  @Get()
+  get(@BearerToken() token: string): Promise<RosterDto> {
+    return this.roster.getRoster(token);
+  }
+
+  /** Adds a contact and asks to see their presence. */
+  @Post('contacts')
+  add(@BearerToken() token: string, @Body() body: AddContactDto): Promise<ContactAddressDto> {
+    return this.roster.addContact(token, body);
+  }
+
+  /** Renames or regroups a contact. */
+  @Put('contacts/:address')
+  update(
+    @BearerToken() token: string,
+    @Param('address', BareJidPipe) address: string,
+    @Body() body: UpdateContactDto,
+  ): Promise<ContactAddressDto> {
+    return this.roster.addContact(token, { address, ...body });
+  }
+
+  @Delete('contacts/:address')
+  @HttpCode(204)
+  remove(@BearerToken() token: string, @Param('address', BareJidPipe) address: string): Promise<void> {
+    return this.roster.removeContact(token, address);
+  }
+
+  /** Answers someone's request to see our presence. */
+  @Post('requests/:address')
+  @HttpCode(204)
+  answer(
+    @BearerToken() token: string,
+    @Param('address', BareJidPipe) address: string,
+    @Body() body: AnswerSubscriptionDto,
+  ): Promise<void> {
+    return this.roster.answerRequest(token, { address, ...body, addToRoster: body.addToRoster ?? false });
+  }
+}

@@ -1,0 +1,47 @@
+import { AccountDirectory } from './accounts';
+import { SimClock } from './clock';
+import { FaultInjector } from './fault-injection';
+import { ImService } from './im/im-service';
+import { NoopWaits } from './noop-waits';
+import type { ResolvedOptions } from './options';
+import { RequestLog } from './request-log';
+import { SessionManager } from './sessions';
+import { TokenService } from './tokens';
+
+/** All simulator state, wired together; shared by the engine, the handlers and the control API. */
+export class SimulatorCore {
+  readonly clock = new SimClock();
+  readonly accounts: AccountDirectory;
+  readonly tokens: TokenService;
+  readonly im: ImService;
+  readonly sessions: SessionManager;
+  readonly waits: NoopWaits;
+  readonly log = new RequestLog();
+  readonly faults = new FaultInjector();
+  private readonly sweeper: NodeJS.Timeout;
+  private readonly stopAdvanceHook: () => void;
+
+  constructor(readonly options: ResolvedOptions) {
+    this.accounts = new AccountDirectory(options.defaultDomain);
+    for (const a of options.accounts) this.accounts.add(a.address, a.password);
+    this.tokens = new TokenService(options.tokenLifetimeMs);
+    this.im = new ImService(this.accounts, options.rosterDelayMs);
+    // A session's end is the only way a listener goes away (§4).
+    this.sessions = new SessionManager(
+      this.clock,
+      { idleMs: options.sessionIdleMs, maxPerAccount: options.maxSessionsPerAccount },
+      (session) => this.im.unregisterListener(session),
+    );
+    this.waits = new NoopWaits(options.maxParkedNoops);
+    this.sweeper = setInterval(() => this.sessions.sweep(), options.sweepIntervalMs);
+    this.sweeper.unref();
+    this.stopAdvanceHook = this.clock.onAdvance(() => this.sessions.sweep());
+  }
+
+  stop(): void {
+    clearInterval(this.sweeper);
+    this.stopAdvanceHook();
+    this.waits.releaseAll();
+    this.im.stop();
+  }
+}

@@ -1,0 +1,182 @@
+/**
+ * An embedded Zimbra IM SOAP server (urn:zimbraIM and the account/mail requests around it) that
+ * behaves as the wire-format document describes, quirks included. Several users in one simulator
+ * see each other's presence and subscriptions.
+ *
+ *   const sim = await ImSimulator.start({ accounts: [...DEMO_ACCOUNTS], rosterDelayMs: 20 });
+ *   sim.url                          'http://127.0.0.1:<port>/service/soap'
+ *   sim.clock.advance(ms)            move simulated time (token expiry, session idle expiry + sweep)
+ *   sim.addAccount(address, pw)
+ *   sim.requests / requestCount(name?) / resetRequests()     what reached the server
+ *   sim.injectFault({ request?, account?, times?, kind: 'fault'|'http'|'garbage'|'reset'|'stall', … })
+ *   sim.clearFaults()
+ *   sim.endSessions(account)         as if every session of the account timed out
+ *   sim.sessionIds(account)          live session ids
+ *   sim.postNotification(account, '<n type="presence" …/>')   raw <n> to every listener session
+ *   sim.repeatLastBlock(sessionIdOrAccount)  next response repeats the last acked notify block (§5 race)
+ *   sim.flushRosters()               deliver rosters still waiting for rosterDelayMs now
+ *   sim.parkedNoOps                  blocking NoOps currently parked
+ *   sim.persona(address)             read-only view for assertions
+ *   await sim.stop()
+ */
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { children, parseXml } from '../soap/xml';
+import type { SimClock } from './clock';
+import { SimulatorCore } from './core';
+import type { InjectedFault } from './fault-injection';
+import { createSoapServer } from './http-server';
+import type { Presence } from './im/notifications';
+import type { Subscription } from './im/roster-store';
+import { resolveOptions, type SimulatorOptions } from './options';
+import type { RecordedRequest } from './request-log';
+
+export { DEMO_ACCOUNTS } from './demo-accounts';
+export type { SimulatorOptions, SimulatorAccount } from './options';
+export type { InjectedFault } from './fault-injection';
+export type { RecordedRequest } from './request-log';
+export type { Presence, Show } from './im/notifications';
+export type { Subscription } from './im/roster-store';
+
+export interface PersonaView {
+  address: string;
+  /** At least one listener session. */
+  online: boolean;
+  /** Effective presence (what IMGetRoster reports). */
+  presence: Presence;
+  /** Presence last set through IMSetPresence. */
+  storedPresence: Presence;
+  idle: boolean;
+  rosterLoaded: boolean;
+  roster: { addr: string; name: string; groups: string[]; subscription: Subscription; ask: boolean }[];
+  /** Inbound subscribe requests not yet answered. */
+  pendingRequests: string[];
+  /** Contact presences the persona's connection knows. */
+  knownPresences: Record<string, Presence>;
+  listenerSessionIds: string[];
+}
+
+export class ImSimulator {
+  readonly url: string;
+
+  private constructor(private readonly core: SimulatorCore, private readonly server: Server) {
+    const { port } = server.address() as AddressInfo;
+    const host = core.options.host.includes(':') ? `[${core.options.host}]` : core.options.host;
+    this.url = `http://${host}:${port}/service/soap`;
+  }
+
+  static async start(options: SimulatorOptions = {}): Promise<ImSimulator> {
+    const resolved = resolveOptions(options);
+    const core = new SimulatorCore(resolved);
+    const server = createSoapServer(core);
+    try {
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(resolved.port, resolved.host, () => resolve());
+      });
+    } catch (err) {
+      core.stop();
+      throw err;
+    }
+    return new ImSimulator(core, server);
+  }
+
+  get port(): number {
+    return (this.server.address() as AddressInfo).port;
+  }
+
+  get clock(): Pick<SimClock, 'now' | 'advance'> {
+    return this.core.clock;
+  }
+
+  addAccount(address: string, password: string): void {
+    this.core.accounts.add(address, password);
+  }
+
+  get requests(): RecordedRequest[] {
+    return this.core.log.list();
+  }
+
+  requestCount(name?: string): number {
+    return this.core.log.count(name);
+  }
+
+  resetRequests(): void {
+    this.core.log.reset();
+  }
+
+  injectFault(fault: InjectedFault): void {
+    this.core.faults.add(fault);
+  }
+
+  clearFaults(): void {
+    this.core.faults.clear();
+  }
+
+  /** Ends every session of the account as a timeout would; returns how many ended. */
+  endSessions(account: string): number {
+    const found = this.core.accounts.byName(account);
+    if (!found) return 0;
+    const sessions = this.core.sessions.forAccount(found.id);
+    for (const s of sessions) this.core.sessions.end(s, 'timeout');
+    return sessions.length;
+  }
+
+  sessionIds(account: string): string[] {
+    const found = this.core.accounts.byName(account);
+    return found ? this.core.sessions.forAccount(found.id).map((s) => s.id) : [];
+  }
+
+  /** Posts raw `<n …>` element(s) to every listener session of the account. */
+  postNotification(account: string, xml: string): void {
+    const found = this.core.accounts.byName(account);
+    if (!found) throw new Error(`unknown account: ${account}`);
+    const notifications = children(parseXml(xml), 'n');
+    if (!notifications.length) throw new Error('postNotification needs one or more <n> elements');
+    const persona = this.core.im.persona(found);
+    for (const n of notifications) persona.postToListeners(n);
+  }
+
+  /** The next response on that session (or each session of that account) repeats its last acked block. */
+  repeatLastBlock(sessionIdOrAccount: string): void {
+    const byId = this.core.sessions.get(sessionIdOrAccount);
+    const account = byId ? undefined : this.core.accounts.byName(sessionIdOrAccount);
+    const sessions = byId ? [byId] : account ? this.core.sessions.forAccount(account.id) : [];
+    for (const s of sessions) s.queue.repeatLastAcked();
+  }
+
+  /** Blocking NoOps currently parked. */
+  get parkedNoOps(): number {
+    return this.core.waits.size;
+  }
+
+  flushRosters(): void {
+    this.core.im.flushRosters();
+  }
+
+  persona(address: string): PersonaView | undefined {
+    const account = this.core.accounts.byName(address);
+    if (!account) return undefined;
+    const p = this.core.im.persona(account);
+    return structuredClone({
+      address: p.address,
+      online: p.online,
+      presence: p.effective(),
+      storedPresence: p.stored,
+      idle: p.idle,
+      rosterLoaded: p.rosterLoaded,
+      roster: p.roster.list(),
+      pendingRequests: p.roster.pending(),
+      knownPresences: Object.fromEntries(p.buffered),
+      listenerSessionIds: [...p.listeners].map((s) => s.id),
+    });
+  }
+
+  async stop(): Promise<void> {
+    this.core.stop();
+    await new Promise<void>((resolve) => {
+      this.server.close(() => resolve());
+      this.server.closeAllConnections();
+    });
+  }
+}

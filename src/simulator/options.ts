@@ -1,0 +1,59 @@
+/** Start-up options of the simulator, with the real server's defaults where the spec gives one. */
+export interface SimulatorAccount {
+  address: string;
+  password: string;
+}
+
+export interface SimulatorOptions {
+  /** 0 picks a free port. */
+  port?: number;
+  host?: string;
+  accounts?: SimulatorAccount[];
+  /** Domain a bare local part resolves through (§11); defaults to the first account's domain. */
+  defaultDomain?: string;
+  /** Delay between a persona going online and its XMPP roster "arriving" (§4, §12.1). */
+  rosterDelayMs?: number;
+  /** Session idle expiry; the real server uses 600 s (§4). */
+  sessionIdleMs?: number;
+  /** How often the session sweeper runs on real time; the real server runs it once a minute. */
+  sweepIntervalMs?: number;
+  /** Max SOAP sessions per account before LRU eviction (§4). */
+  maxSessionsPerAccount?: number;
+  /** Auth token lifetime; zimbraAuthTokenLifetime defaults to 2 days (§7). */
+  tokenLifetimeMs?: number;
+  /** NoOp timeout clamp [min, max] in ms; the real server uses [30 000, 1 200 000] (§6). */
+  noopTimeoutClampMs?: [number, number];
+  /** NoOp timeout when the request sends none (§6). */
+  noopDefaultTimeoutMs?: number;
+  /** Upper bound on NoOps parked at once; beyond it a wait returns at once. */
+  maxParkedNoops?: number;
+  /** Request body cap in bytes. */
+  maxBodyBytes?: number;
+}
+
+export type ResolvedOptions = Required<Omit<SimulatorOptions, 'accounts' | 'defaultDomain' | 'port' | 'host'>> & {
+  port: number;
+  host: string;
+  accounts: SimulatorAccount[];
+  defaultDomain?: string;
+};
+
+export function resolveOptions(options: SimulatorOptions = {}): ResolvedOptions {
+  const clamp = options.noopTimeoutClampMs ?? [30_000, 1_200_000];
+  if (clamp[0] > clamp[1]) throw new RangeError('noopTimeoutClampMs must be [min, max]');
+  return {
+    port: options.port ?? 0,
+    host: options.host ?? '127.0.0.1',
+    accounts: options.accounts ?? [],
+    defaultDomain: options.defaultDomain,
+    rosterDelayMs: options.rosterDelayMs ?? 200,
+    sessionIdleMs: options.sessionIdleMs ?? 600_000,
+    sweepIntervalMs: options.sweepIntervalMs ?? 60_000,
+    maxSessionsPerAccount: options.maxSessionsPerAccount ?? 5,
+    tokenLifetimeMs: options.tokenLifetimeMs ?? 2 * 24 * 3600_000,
+    noopTimeoutClampMs: clamp,
+    noopDefaultTimeoutMs: options.noopDefaultTimeoutMs ?? 300_000,
+    maxParkedNoops: options.maxParkedNoops ?? 1000,
+    maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024,
+  };
+}

@@ -1,0 +1,95 @@
+import { LinkRegistry } from '../src/link/link-registry.service';
+import type { LinkEvent } from '../src/link/events';
+import { eventually, Stack, startStack } from './support/stack';
+
+/**
+ * The link through its in-process subscription API (the event stream endpoint builds on it), with
+ * the simulator as the upstream: seq order, de-duplication of resent blocks, one long-poll,
+ * registration and re-registration.
+ */
+describe('link', () => {
+  let stack: Stack;
+  let links: LinkRegistry;
+  beforeAll(async () => {
+    stack = await startStack();
+    links = stack.app.get(LinkRegistry);
+  });
+  afterAll(() => stack.close());
+
+  function collect(token: string): { events: LinkEvent[]; stop: () => void } {
+    const events: LinkEvent[] = [];
+    const stop = links.acquire(token).subscribe((e) => events.push(e));
+    return { events, stop };
+  }
+
+  it('registers the session as an IM listener before the first IM request', async () => {
+    stack.sim.resetRequests();
+    const token = await stack.api.login('frank');
+    await stack.api.put('/v1/presence', { show: 'chat' }, token);
+    const names = stack.sim.requests.map((r) => r.name);
+    expect(names.slice(0, 3)).toEqual(['AuthRequest', 'IMGatewayListRequest', 'IMSetPresenceRequest']);
+  });
+
+  it('a notify block the upstream sends again becomes one event', async () => {
+    const token = await stack.api.login('grace');
+    await stack.api.get('/v1/roster', token);
+    const { events, stop } = collect(token);
+    stack.sim.postNotification('grace@example.com', '<n type="presence" from="zed@example.com" show="DND" status="one"/>');
+    await eventually(() => (events.some((e) => e.type === 'presence') ? true : undefined));
+    // The next reply carries the block we already processed, beside a new one.
+    stack.sim.repeatLastBlock('grace@example.com');
+    stack.sim.postNotification('grace@example.com', '<n type="presence" from="zed@example.com" show="XA" status="two"/>');
+    await eventually(() => (events.filter((e) => e.type === 'presence').length >= 2 ? true : undefined));
+    await stack.api.put('/v1/presence', { show: 'online' }, token); // one more reply, one more chance to duplicate
+    await new Promise((r) => setTimeout(r, 100));
+    stop();
+    const zed = events.filter((e) => e.type === 'presence' && e.data.address === 'zed@example.com');
+    expect(zed.map((e) => e.data)).toEqual([
+      { address: 'zed@example.com', show: 'dnd', status: 'one' },
+      { address: 'zed@example.com', show: 'xa', status: 'two' },
+    ]);
+    const ids = events.map((e) => Number(e.id));
+    expect(ids).toEqual([...ids].sort((a, b) => a - b));
+  });
+
+  it('keeps exactly one long-poll per token however many listeners there are', async () => {
+    const token = await stack.api.login('heidi');
+    await stack.api.get('/v1/roster', token); // registered, roster delivered: nothing left to wake a poll
+    stack.sim.resetRequests();
+    const stops = Array.from({ length: 5 }, () => links.acquire(token).subscribe(() => undefined));
+    await new Promise((r) => setTimeout(r, 300));
+    // Nothing to deliver, so one loop sends one NoOp and stays parked; five loops would send five.
+    const polls = stack.sim.requests.filter((r) => r.name === 'NoOpRequest' && r.account === 'heidi@example.com');
+    stops.forEach((s) => s());
+    expect(polls).toHaveLength(1);
+  });
+
+  it('an upstream session that vanished is replaced: re-registered, and a resync event is emitted', async () => {
+    const token = await stack.api.login('judy');
+    await stack.api.get('/v1/roster', token);
+    const seen: LinkEvent[] = [];
+    const stop = links.acquire(token).subscribe((e) => seen.push(e));
+    stack.sim.endSessions('judy@example.com');
+    const res = await stack.api.get('/v1/roster', token);
+    expect(res.status).toBe(200);
+    expect(res.body.presence.show).toBe('online'); // registered again, so the persona is online
+    await eventually(() => (seen.some((e) => e.type === 'resync') ? true : undefined));
+    expect(seen.find((e) => e.type === 'resync')?.data).toEqual({ reason: 'upstream_session' });
+    expect(stack.sim.persona('judy@example.com')?.online).toBe(true);
+    stop();
+  });
+
+  it('a roster that arrives only later (through the long-poll) still answers GET /v1/roster', async () => {
+    const slow = await startStack({ sim: { rosterDelayMs: 400 } });
+    try {
+      const token = await slow.api.login('alice');
+      slow.sim.resetRequests();
+      const res = await slow.api.get('/v1/roster', token);
+      expect(res.status).toBe(200);
+      expect(res.body.contacts).toEqual([]);
+      expect(slow.sim.requests.map((r) => r.name)).toContain('NoOpRequest');
+    } finally {
+      await slow.close();
+    }
+  });
+});

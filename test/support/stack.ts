@@ -1,0 +1,112 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { createApp } from '../../src/app.setup';
+import { AppConfig, loadConfig } from '../../src/config/config';
+import { DEMO_ACCOUNTS } from '../../src/simulator/demo-accounts';
+import { ImSimulator } from '../../src/simulator';
+import type { SimulatorOptions } from '../../src/simulator/options';
+
+export interface Stack {
+  sim: ImSimulator;
+  app: NestFastifyApplication;
+  /** The proxy's base URL, e.g. http://127.0.0.1:41234 */
+  url: string;
+  api: Api;
+  close(): Promise<void>;
+}
+
+export interface ApiResponse<T = any> {
+  status: number;
+  headers: Headers;
+  body: T;
+}
+
+/** A tiny real-HTTP client for the proxy's public API. */
+export class Api {
+  constructor(private readonly base: string) {}
+
+  async request<T = any>(method: string, path: string, options: { token?: string; body?: unknown; raw?: string; headers?: Record<string, string> } = {}): Promise<ApiResponse<T>> {
+    const headers: Record<string, string> = { ...options.headers };
+    if (options.token) headers.authorization = `Bearer ${options.token}`;
+    let payload: string | undefined;
+    if (options.raw !== undefined) {
+      payload = options.raw;
+      headers['content-type'] ??= 'application/json';
+    } else if (options.body !== undefined) {
+      payload = JSON.stringify(options.body);
+      headers['content-type'] = 'application/json';
+    }
+    const res = await fetch(this.base + path, { method, headers, body: payload });
+    const text = await res.text();
+    let body: any = text;
+    if (text && /json/.test(res.headers.get('content-type') ?? '')) body = JSON.parse(text);
+    return { status: res.status, headers: res.headers, body };
+  }
+
+  get = <T = any>(path: string, token?: string) => this.request<T>('GET', path, { token });
+  post = <T = any>(path: string, body?: unknown, token?: string) => this.request<T>('POST', path, { token, body });
+  put = <T = any>(path: string, body?: unknown, token?: string) => this.request<T>('PUT', path, { token, body });
+  delete = <T = any>(path: string, token?: string) => this.request<T>('DELETE', path, { token });
+
+  /** Logs a demo account in and returns its token. */
+  async login(local: string): Promise<string> {
+    const account = TEST_ACCOUNTS.find((a) => a.address.startsWith(`${local}@`));
+    if (!account) throw new Error(`no test account ${local}`);
+    const res = await this.post('/v1/sessions', { account: account.address, password: account.password });
+    if (res.status !== 201) throw new Error(`login ${local} failed: ${res.status} ${JSON.stringify(res.body)}`);
+    return res.body.token;
+  }
+}
+
+/** The demo accounts plus a few more, so each test can have users of its own. */
+export const TEST_ACCOUNTS = [
+  ...DEMO_ACCOUNTS,
+  ...['erin', 'frank', 'grace', 'heidi', 'ivan', 'judy'].map((name) => ({ address: `${name}@example.com`, password: `${name}-pass` })),
+];
+
+/** Starts a simulator and a proxy pointed at it, both on ephemeral loopback ports. */
+export async function startStack(options: { sim?: SimulatorOptions; config?: Partial<AppConfig> } = {}): Promise<Stack> {
+  const sim = await ImSimulator.start({
+    host: '127.0.0.1',
+    port: 0,
+    accounts: TEST_ACCOUNTS,
+    rosterDelayMs: 20,
+    noopTimeoutClampMs: [1_000, 1_200_000],
+    ...options.sim,
+  });
+  const config: AppConfig = {
+    ...loadConfig({}),
+    host: '127.0.0.1',
+    port: 0,
+    logLevel: 'silent',
+    upstreamUrl: sim.url,
+    upstreamTimeoutMs: 2_000,
+    longPollWaitMs: 5_000,
+    rosterTimeoutMs: 2_000,
+    ...options.config,
+  };
+  const app = await createApp(config);
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const address = app.getHttpServer().address() as { port: number };
+  const url = `http://127.0.0.1:${address.port}`;
+  return {
+    sim,
+    app,
+    url,
+    api: new Api(url),
+    async close() {
+      await app.close();
+      await sim.stop();
+    },
+  };
+}
+
+/** Polls `check` until it returns a value (not undefined) or the time runs out. */
+export async function eventually<T>(check: () => Promise<T | undefined> | T | undefined, timeoutMs = 3_000, what = 'condition'): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
