@@ -1,4 +1,5 @@
 import { NestFactory } from '@nestjs/core';
+import { randomUUID } from 'node:crypto';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
@@ -11,6 +12,9 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   const adapter = new FastifyAdapter({
     bodyLimit: config.maxBodyBytes,
     trustProxy: false,
+    // A caller's request id is kept (and logged) so a request can be followed across services.
+    requestIdHeader: 'x-request-id',
+    genReqId: () => randomUUID(),
     // Errors Fastify raises before routing (bad percent-encoding …) are problems too.
     frameworkErrors: problemFrameworkErrors,
     // Room for a percent-encoded 320-character address in a path parameter.

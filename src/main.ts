@@ -17,7 +17,7 @@ async function bootstrap(): Promise<void> {
   const app = await createApp(config);
   if (simulator) {
     const accounts = DEMO_ACCOUNTS.map((a) => `${a.address} / ${a.password}`).join(', ');
-    app.get(Logger).warn(`UPSTREAM_URL is unset: using the embedded simulator at ${simulator.url}; demo accounts: ${accounts}`);
+    logger.warn(`UPSTREAM_URL is unset: using the embedded simulator at ${simulator.url}; demo accounts: ${accounts}`);
     const stopSimulator = simulator;
     process.once('beforeExit', () => void stopSimulator.stop());
   }

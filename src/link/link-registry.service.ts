@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { createHash } from 'node:crypto';
+import { ProblemException } from '../common/problem';
 import { APP_CONFIG, AppConfig } from '../config/config';
 import { SoapClient } from '../soap/soap-client';
 import { UpstreamError } from '../soap/upstream-error';
@@ -35,7 +36,7 @@ export class LinkRegistry implements OnModuleDestroy {
   /** The token's link, created on first use. Refuses revoked tokens. */
   acquire(token: string): Link {
     const key = tokenKey(token);
-    if (this.isRevoked(key)) throw new UpstreamError('fault', 'service.AUTH_REQUIRED', 'this session has ended');
+    if (this.isRevoked(key)) throw ProblemException.unauthorized('This session has ended.');
     const existing = this.links.get(key);
     if (existing && !existing.isClosed) return existing;
     if (this.links.size >= this.config.maxLinks) this.evictIdle();

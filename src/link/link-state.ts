@@ -42,6 +42,13 @@ export class LinkState {
       case 'roster':
         this.contacts = event.data.contacts;
         return true;
+      case 'contact':
+        // Roster pushes after the last full roster: keep the snapshot current.
+        if (this.contacts) {
+          const others = this.contacts.filter((c) => c.address !== event.data.address);
+          this.contacts = [...others, event.data];
+        }
+        return true;
       case 'subscriptionRequest':
         this.pendingRequests.add(event.data.from);
         evictOldest(this.pendingRequests, MAX_PRESENCES);

@@ -28,7 +28,7 @@ export class RosterService {
   async getRoster(token: string): Promise<RosterView> {
     const link = this.links.acquire(token);
     const roster = link.waitFor(
-      (event) => (event.type === 'roster' ? event.data.contacts : undefined),
+      (event) => (event.type === 'roster' ? true : undefined),
       this.config.rosterTimeoutMs,
       'roster.TIMEOUT',
     );
@@ -39,7 +39,10 @@ export class RosterService {
       roster.cancel();
       throw err;
     }
-    const contacts = await roster.promise;
+    await roster.promise;
+    // Not the waited-for roster itself: an older one may come first in the same reply (an unacked
+    // block resent beside the fresh snapshot). The state holds the newest, with later pushes applied.
+    const contacts = link.state.contacts ?? [];
     return {
       presence: response.presence,
       contacts: contacts.map((contact) => withPresence(contact, link.state.presences.get(contact.address))),

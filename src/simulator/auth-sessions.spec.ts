@@ -28,7 +28,7 @@ describe('simulator auth (§2, §7)', () => {
     expect(String(reply.headers['set-cookie'])).toBe(`ZM_AUTH_TOKEN=${token}; Path=/; HttpOnly`);
   });
 
-  it('accepts the password as an attribute and by="id" is understood', async () => {
+  it('accepts the password as an attribute', async () => {
     const ok = await post(sim.url, envelope(authBody('<account by="name">bob@example.com</account>').replace('<AuthRequest ', '<AuthRequest password="bob-pass" ')));
     expect(ok.status).toBe(200);
   });
