@@ -93,3 +93,25 @@ describe('link', () => {
     }
   });
 });
+
+describe('idle links', () => {
+  it('a link nobody uses ends its upstream session (EndSessionRequest) and the persona goes offline', async () => {
+    const stack = await startStack({ config: { linkIdleMs: 1_000 } });
+    try {
+      const token = await stack.api.login('alice');
+      expect((await stack.api.get('/v1/roster', token)).status).toBe(200);
+      expect(stack.sim.persona('alice@example.com')?.online).toBe(true);
+      await eventually(
+        () => (stack.sim.requests.some((r) => r.name === 'EndSessionRequest' && r.account === 'alice@example.com') ? true : undefined),
+        5_000,
+        'EndSessionRequest',
+      );
+      expect(stack.sim.persona('alice@example.com')?.online).toBe(false);
+      expect(stack.app.get(LinkRegistry).size).toBe(0);
+      // The token still works: the next call opens a new link.
+      expect((await stack.api.get('/v1/roster', token)).status).toBe(200);
+    } finally {
+      await stack.close();
+    }
+  });
+});
