@@ -3,6 +3,7 @@ import { LoggerModule } from 'nestjs-pino';
 import { AuthModule } from './auth/auth.module';
 import { AppConfig } from './config/config';
 import { ConfigModule } from './config/config.module';
+import { EventsModule } from './events/events.module';
 import { HealthModule } from './health/health.module';
 import { LinkModule } from './link/link.module';
 import { PresenceModule } from './presence/presence.module';
@@ -38,6 +39,7 @@ export class AppModule {
         AuthModule,
         RosterModule,
         PresenceModule,
+        EventsModule,
       ],
     };
   }

@@ -6,6 +6,7 @@ import { AppModule } from './app.module';
 import { ProblemFilter, problemFrameworkErrors } from './common/problem.filter';
 import { createValidationPipe } from './common/validation';
 import type { AppConfig } from './config/config';
+import { EventsWsAdapter } from './events/events-ws.adapter';
 
 /** Builds the application exactly as production runs it; main.ts and the e2e tests share this. */
 export async function createApp(config: AppConfig): Promise<NestFastifyApplication> {
@@ -26,6 +27,7 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   app.useLogger(app.get(Logger));
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ProblemFilter());
+  app.useWebSocketAdapter(new EventsWsAdapter(app, config.wsMaxPayloadBytes));
   app.enableShutdownHooks();
   return app;
 }

@@ -17,6 +17,18 @@ export interface AppConfig {
   /** A link with no listener, waiter or request for this long ends its upstream session. */
   linkIdleMs: number;
   maxLinks: number;
+  /** Events each token keeps for `?after=` resumption: at most this many … */
+  eventLogSize: number;
+  /** … and none older than this. */
+  eventLogMaxAgeMs: number;
+  /** A token's last socket closing keeps its link (and log) this long, for a reconnecting client. */
+  eventsLingerMs: number;
+  /** Server pings; a socket that has not answered the previous ping is dropped. */
+  wsPingIntervalMs: number;
+  /** A socket whose unsent data passes this is closed with 4008 (the client resumes with ?after=). */
+  wsMaxBufferedBytes: number;
+  /** Largest client frame accepted. */
+  wsMaxPayloadBytes: number;
   /** Per token and per client address, requests per minute; 0 disables. */
   rateLimitPerMinute: number;
   maxBodyBytes: number;
@@ -73,6 +85,12 @@ export function loadConfig(env: Env = process.env): AppConfig {
     rosterTimeoutMs: int(env, 'ROSTER_TIMEOUT_MS', 5_000, 100, 120_000),
     linkIdleMs: int(env, 'LINK_IDLE_MS', 300_000, 1_000, 86_400_000),
     maxLinks: int(env, 'MAX_LINKS', 10_000, 1, 1_000_000),
+    eventLogSize: int(env, 'EVENT_LOG_SIZE', 1_000, 1, 1_000_000),
+    eventLogMaxAgeMs: int(env, 'EVENT_LOG_MAX_AGE_MS', 900_000, 1_000, 86_400_000),
+    eventsLingerMs: int(env, 'EVENTS_LINGER_MS', 120_000, 0, 86_400_000),
+    wsPingIntervalMs: int(env, 'WS_PING_INTERVAL_MS', 30_000, 50, 600_000),
+    wsMaxBufferedBytes: int(env, 'WS_MAX_BUFFERED_BYTES', 1024 * 1024, 1024, 256 * 1024 * 1024),
+    wsMaxPayloadBytes: int(env, 'WS_MAX_PAYLOAD_BYTES', 16 * 1024, 256, 1024 * 1024),
     rateLimitPerMinute: rateLimit(env),
     maxBodyBytes: int(env, 'MAX_BODY_BYTES', 64 * 1024, 1024, 16 * 1024 * 1024),
     maxUpstreamResponseBytes: int(env, 'MAX_UPSTREAM_RESPONSE_BYTES', 8 * 1024 * 1024, 4096, 256 * 1024 * 1024),

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { ProblemException } from '../common/problem';
 import { APP_CONFIG, AppConfig } from '../config/config';
@@ -18,7 +18,7 @@ export function tokenKey(token: string): string {
 
 /** Owns every link: one per bearer token, created on first use, ended when idle or on logout. */
 @Injectable()
-export class LinkRegistry implements OnModuleDestroy {
+export class LinkRegistry implements OnApplicationShutdown {
   private readonly logger = new Logger('Link');
   private readonly links = new Map<string, Link>();
   /** Tokens ended with DELETE /v1/sessions/current → when the revocation may be forgotten. */
@@ -47,6 +47,7 @@ export class LinkRegistry implements OnModuleDestroy {
       longPollWaitMs: this.config.longPollWaitMs,
       longPollMarginMs: LONG_POLL_MARGIN_MS,
       userAgent: this.config.userAgent,
+      eventLog: { maxEvents: this.config.eventLogSize, maxAgeMs: this.config.eventLogMaxAgeMs },
       onLog: (level, message) => (level === 'warn' ? this.logger.warn(message) : this.logger.debug(message)),
     });
     link.onClose(() => {
@@ -91,7 +92,8 @@ export class LinkRegistry implements OnModuleDestroy {
     void oldest?.close();
   }
 
-  async onModuleDestroy(): Promise<void> {
+  /** After the sockets have been told "going away" (their gateway closes them on module destroy). */
+  async onApplicationShutdown(): Promise<void> {
     clearInterval(this.sweeper);
     await Promise.all([...this.links.values()].map((link) => link.close()));
   }

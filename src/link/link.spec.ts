@@ -33,7 +33,7 @@ const ok = (sessionId: string, blocks: [number, XmlNode[]][] = [], refresh = fal
 });
 
 function makeLink(soap: ScriptedSoap): { link: Link; events: LinkEvent[] } {
-  const link = new Link('token', soap as unknown as SoapClient, { longPollWaitMs: 1000, longPollMarginMs: 100, userAgent: 'test' });
+  const link = new Link('token', soap as unknown as SoapClient, { longPollWaitMs: 1000, longPollMarginMs: 100, userAgent: 'test', eventLog: { maxEvents: 100, maxAgeMs: 60_000 } });
   const events: LinkEvent[] = [];
   // Listen without a poll: the tests drive every exchange themselves.
   (link as unknown as { listeners: Set<(e: LinkEvent) => void> }).listeners.add((e) => events.push(e));
@@ -65,7 +65,7 @@ describe('Link', () => {
     const { link, events } = makeLink(soap);
     await link.call(body);
     await link.call(body);
-    expect(events.map((e) => [e.id, e.data])).toEqual([
+    expect(events.map((e) => [e.id.split('.')[1], e.data])).toEqual([
       ['1', { address: 'a@x', show: 'away' }],
       ['2', { address: 'a@x', show: 'dnd' }],
       ['3', { address: 'b@x', show: 'xa' }],

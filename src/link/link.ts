@@ -4,6 +4,7 @@ import type { CallOptions, SoapClient } from '../soap/soap-client';
 import { UpstreamError } from '../soap/upstream-error';
 import { attr, elementNames, XmlNode } from '../soap/xml';
 import type { ImEvent, LinkEvent } from './events';
+import { EventLog, EventLogLimits, Replay } from './event-log';
 import { LinkState } from './link-state';
 import { historyReplayFlags } from './history-replay';
 import { mapNotification } from './notification-mapper';
@@ -13,6 +14,7 @@ export interface LinkOptions {
   /** Added to the long-poll wait for the HTTP timeout, so the upstream answers before we give up. */
   longPollMarginMs: number;
   userAgent: string;
+  eventLog: EventLogLimits;
   onLog?: (level: 'warn' | 'debug', message: string) => void;
 }
 
@@ -57,7 +59,7 @@ export class Link {
   private polling = false;
   private pollAbort?: AbortController;
   private inFlight = 0;
-  private nextEventId = 1;
+  private readonly log: EventLog;
   private closed = false;
   lastActivity = Date.now();
 
@@ -65,7 +67,9 @@ export class Link {
     private readonly token: string,
     private readonly soap: SoapClient,
     private readonly options: LinkOptions,
-  ) {}
+  ) {
+    this.log = new EventLog(options.eventLog);
+  }
 
   get isClosed(): boolean {
     return this.closed;
@@ -100,6 +104,12 @@ export class Link {
     }
   }
 
+  /** Registers the session now (a socket wants to know the token is good before it says `ready`). */
+  async open(): Promise<void> {
+    this.assertOpen();
+    await this.ensureRegistered();
+  }
+
   /** Subscribes to this link's events; the long-poll runs while at least one listener or waiter exists. */
   subscribe(listener: Listener): () => void {
     this.assertOpen();
@@ -110,6 +120,16 @@ export class Link {
       this.lastActivity = Date.now();
       this.stopPollingIfUnwanted();
     };
+  }
+
+  /** The events after `afterId` from the bounded log, or a gap when some of them are gone. */
+  replay(afterId: string): Replay {
+    return this.log.since(afterId);
+  }
+
+  /** The id of the newest event published (a new client's starting point), or null. */
+  get lastEventId(): string | null {
+    return this.log.lastId;
   }
 
   /**
@@ -235,7 +255,7 @@ export class Link {
   }
 
   private publish(event: ImEvent): void {
-    const published = { ...event, id: String(this.nextEventId++), at: new Date().toISOString() } as LinkEvent;
+    const published = this.log.append(event);
     for (const listener of this.listeners) {
       try {
         listener(published);

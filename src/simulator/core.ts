@@ -1,7 +1,10 @@
 import { AccountDirectory } from './accounts';
 import { SimClock } from './clock';
 import { FaultInjector } from './fault-injection';
+import { Conversations } from './im/conversations';
+import { GatewayService } from './im/gateways';
 import { ImService } from './im/im-service';
+import { PrivacyService } from './im/privacy-service';
 import { NoopWaits } from './noop-waits';
 import type { ResolvedOptions } from './options';
 import { RequestLog } from './request-log';
@@ -14,6 +17,9 @@ export class SimulatorCore {
   readonly accounts: AccountDirectory;
   readonly tokens: TokenService;
   readonly im: ImService;
+  readonly privacy: PrivacyService;
+  readonly gateways: GatewayService;
+  readonly conversations: Conversations;
   readonly sessions: SessionManager;
   readonly waits: NoopWaits;
   readonly log = new RequestLog();
@@ -26,6 +32,14 @@ export class SimulatorCore {
     for (const a of options.accounts) this.accounts.add(a.address, a.password);
     this.tokens = new TokenService(options.tokenLifetimeMs);
     this.im = new ImService(this.accounts, options.rosterDelayMs);
+    this.privacy = new PrivacyService(options.privacyDelayMs);
+    this.gateways = new GatewayService(this.im, this.clock, options.gatewayConnectDelayMs);
+    // Connecting asks for the privacy lists right after the roster (§4).
+    this.im.onRosterArrived = (persona) => this.privacy.fetch(persona);
+    this.conversations = new Conversations(this.im, this.accounts, this.clock, {
+      flushMs: options.chatFlushMs,
+      closeMs: options.chatCloseMs,
+    });
     // A session's end is the only way a listener goes away (§4).
     this.sessions = new SessionManager(
       this.clock,
@@ -33,9 +47,15 @@ export class SimulatorCore {
       (session) => this.im.unregisterListener(session),
     );
     this.waits = new NoopWaits(options.maxParkedNoops);
-    this.sweeper = setInterval(() => this.sessions.sweep(), options.sweepIntervalMs);
+    this.sweeper = setInterval(() => this.sweep(), options.sweepIntervalMs);
     this.sweeper.unref();
-    this.stopAdvanceHook = this.clock.onAdvance(() => this.sessions.sweep());
+    this.stopAdvanceHook = this.clock.onAdvance(() => this.sweep());
+  }
+
+  /** Session idle expiry, then chat auto-close (§4, §11). */
+  private sweep(): void {
+    this.sessions.sweep();
+    this.conversations.sweep();
   }
 
   stop(): void {
@@ -43,5 +63,7 @@ export class SimulatorCore {
     this.stopAdvanceHook();
     this.waits.releaseAll();
     this.im.stop();
+    this.privacy.stop();
+    this.gateways.stop();
   }
 }

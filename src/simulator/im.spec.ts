@@ -24,7 +24,7 @@ async function drain(...clients: TestClient[]): Promise<void> {
 describe('simulator IM: listeners, roster, subscriptions, presence (§4, §12, §13)', () => {
   let sim: ImSimulator;
   beforeEach(async () => {
-    sim = await ImSimulator.start({ accounts: [...DEMO_ACCOUNTS], rosterDelayMs: 60_000, noopTimeoutClampMs: [100, 3000] });
+    sim = await ImSimulator.start({ accounts: [...DEMO_ACCOUNTS], rosterDelayMs: 60_000, privacyDelayMs: 60_000, noopTimeoutClampMs: [100, 3000] });
   });
   afterEach(() => sim.stop());
 
@@ -82,7 +82,7 @@ describe('simulator IM: listeners, roster, subscriptions, presence (§4, §12, �
 
   it('delivers a late roster to all listeners, waking a parked NoOp', async () => {
     await sim.stop();
-    sim = await ImSimulator.start({ accounts: [...DEMO_ACCOUNTS], rosterDelayMs: 150, noopTimeoutClampMs: [100, 3000] });
+    sim = await ImSimulator.start({ accounts: [...DEMO_ACCOUNTS], rosterDelayMs: 150, privacyDelayMs: 60_000, noopTimeoutClampMs: [100, 3000] });
     const one = await online(sim, ALICE);
     const two = await online(sim, ALICE);
     expect((await one.im('IMGetRosterRequest')).notifications).toEqual([]);

@@ -17,6 +17,17 @@
  *   sim.flushRosters()               deliver rosters still waiting for rosterDelayMs now
  *   sim.parkedNoOps                  blocking NoOps currently parked
  *   sim.persona(address)             read-only view for assertions
+ *   Privacy (§12.10; options privacyDelayMs = delay of each `privacy` notification, default 20):
+ *   sim.flushPrivacy()               deliver privacy notifications still waiting for privacyDelayMs now
+ *   sim.putPrivacyList(account, name, [{ action: 'allow'|'deny', order, addr }])  store a list server-side
+ *                                    (first one becomes the default), pushing it to listeners if online
+ *   sim.privacyLists(account)        { defaultName?, lists } as stored
+ *   Gateways (§12.11, §12.12, §13.10; option gatewayConnectDelayMs = connect attempt delay, default 30):
+ *   sim.setGatewayPassword(type, name, pw)   the remote password; unset: anything but 'wrong' succeeds
+ *   sim.gatewayDisconnect(account, type, retryInMs)  trying_to_connect + timeUntilNextConnect, reconnect
+ *                                    when the time passes (real timers or sim.clock.advance)
+ *   sim.gatewayLoggedInElsewhere(account, type)      otherLocation, then gwStatus disabled
+ *   sim.gatewayRegistrations(account)                [{ type, name, state, timeUntilNextConnect? }]
  *   await sim.stop()
  */
 import type { AddressInfo } from 'node:net';
@@ -29,6 +40,7 @@ import { createSoapServer } from './http-server';
 import type { Presence } from './im/notifications';
 import type { Subscription } from './im/roster-store';
 import { resolveOptions, type SimulatorOptions } from './options';
+import * as pg from './privacy-gateway-controls';
 import type { RecordedRequest } from './request-log';
 
 export { DEMO_ACCOUNTS } from './demo-accounts';
@@ -37,6 +49,7 @@ export type { InjectedFault } from './fault-injection';
 export type { RecordedRequest } from './request-log';
 export type { Presence, Show } from './im/notifications';
 export type { Subscription } from './im/roster-store';
+export type { GatewayRegistrationView, GatewayState, GatewayType, PrivacyItem, PrivacyList, PrivacyView } from './privacy-gateway-controls';
 
 export interface PersonaView {
   address: string;
@@ -152,6 +165,36 @@ export class ImSimulator {
 
   flushRosters(): void {
     this.core.im.flushRosters();
+  }
+
+  // ---- privacy lists and gateways (privacy-gateway-controls.ts) ----
+
+  flushPrivacy(): void {
+    this.core.privacy.flush();
+  }
+
+  putPrivacyList(account: string, name: string, items: pg.PrivacyItem[]): void {
+    pg.putPrivacyList(this.core, account, name, items);
+  }
+
+  privacyLists(account: string): pg.PrivacyView {
+    return pg.privacyLists(this.core, account);
+  }
+
+  setGatewayPassword(type: string, name: string, password: string): void {
+    pg.setGatewayPassword(this.core, type, name, password);
+  }
+
+  gatewayDisconnect(account: string, type: string, retryInMs: number): void {
+    pg.gatewayDisconnect(this.core, account, type, retryInMs);
+  }
+
+  gatewayLoggedInElsewhere(account: string, type: string): void {
+    pg.gatewayLoggedInElsewhere(this.core, account, type);
+  }
+
+  gatewayRegistrations(account: string): pg.GatewayRegistrationView[] {
+    return pg.gatewayRegistrations(this.core, account);
   }
 
   persona(address: string): PersonaView | undefined {

@@ -22,7 +22,7 @@ async function listener(sim: ImSimulator, address = ALICE): Promise<TestClient> 
 describe('simulator notify seq/ack (§5)', () => {
   let sim: ImSimulator;
   beforeEach(async () => {
-    sim = await ImSimulator.start({ accounts: ACCOUNTS, rosterDelayMs: 10_000, noopTimeoutClampMs: [100, 2000] });
+    sim = await ImSimulator.start({ accounts: ACCOUNTS, rosterDelayMs: 10_000, privacyDelayMs: 60_000, noopTimeoutClampMs: [100, 2000] });
   });
   afterEach(() => sim.stop());
 
@@ -100,7 +100,7 @@ describe('simulator notify seq/ack (§5)', () => {
 describe('simulator NoOp long poll (§6)', () => {
   let sim: ImSimulator;
   beforeEach(async () => {
-    sim = await ImSimulator.start({ accounts: ACCOUNTS, rosterDelayMs: 10_000, noopTimeoutClampMs: [150, 2000] });
+    sim = await ImSimulator.start({ accounts: ACCOUNTS, rosterDelayMs: 10_000, privacyDelayMs: 60_000, noopTimeoutClampMs: [150, 2000] });
   });
   afterEach(() => sim.stop());
 

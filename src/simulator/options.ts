@@ -13,6 +13,10 @@ export interface SimulatorOptions {
   defaultDomain?: string;
   /** Delay between a persona going online and its XMPP roster "arriving" (§4, §12.1). */
   rosterDelayMs?: number;
+  /** Delay of an XMPP privacy-list round trip before its `privacy` notification (§12.10). */
+  privacyDelayMs?: number;
+  /** Delay between a gateway's trying_to_connect and the outcome of the attempt (§12.12). */
+  gatewayConnectDelayMs?: number;
   /** Session idle expiry; the real server uses 600 s (§4). */
   sessionIdleMs?: number;
   /** How often the session sweeper runs on real time; the real server runs it once a minute. */
@@ -29,6 +33,10 @@ export interface SimulatorOptions {
   maxParkedNoops?: number;
   /** Request body cap in bytes. */
   maxBodyBytes?: number;
+  /** zimbra_im_chat_flush_time: a chat is saved this long after a stored message (§11; 300 s, floor 1 s). */
+  chatFlushMs?: number;
+  /** zimbra_im_chat_close_time: then auto-closed this much later, emitting chatclosed (§11; 3600 s, floor 60 s). */
+  chatCloseMs?: number;
 }
 
 export type ResolvedOptions = Required<Omit<SimulatorOptions, 'accounts' | 'defaultDomain' | 'port' | 'host'>> & {
@@ -47,6 +55,8 @@ export function resolveOptions(options: SimulatorOptions = {}): ResolvedOptions 
     accounts: options.accounts ?? [],
     defaultDomain: options.defaultDomain,
     rosterDelayMs: options.rosterDelayMs ?? 200,
+    privacyDelayMs: options.privacyDelayMs ?? 20,
+    gatewayConnectDelayMs: options.gatewayConnectDelayMs ?? 30,
     sessionIdleMs: options.sessionIdleMs ?? 600_000,
     sweepIntervalMs: options.sweepIntervalMs ?? 60_000,
     maxSessionsPerAccount: options.maxSessionsPerAccount ?? 5,
@@ -55,5 +65,7 @@ export function resolveOptions(options: SimulatorOptions = {}): ResolvedOptions 
     noopDefaultTimeoutMs: options.noopDefaultTimeoutMs ?? 300_000,
     maxParkedNoops: options.maxParkedNoops ?? 1000,
     maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024,
+    chatFlushMs: options.chatFlushMs ?? 300_000,
+    chatCloseMs: options.chatCloseMs ?? 3_600_000,
   };
 }

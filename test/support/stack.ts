@@ -110,3 +110,21 @@ export async function eventually<T>(check: () => Promise<T | undefined> | T | un
     await new Promise((r) => setTimeout(r, 25));
   }
 }
+
+/** Makes two users see each other's presence (each subscribed to the other), through the public API. */
+export async function makeFriends(api: Api, a: { token: string; address: string }, b: { token: string; address: string }): Promise<void> {
+  const ok = (res: ApiResponse, what: string) => {
+    if (res.status >= 300) throw new Error(`${what}: ${res.status} ${JSON.stringify(res.body)}`);
+  };
+  ok(await api.get('/v1/roster', a.token), 'roster a');
+  ok(await api.get('/v1/roster', b.token), 'roster b');
+  ok(await api.post('/v1/roster/contacts', { address: b.address }, a.token), 'a adds b');
+  await eventually(async () => ((await api.get('/v1/roster', b.token)).body.requests.includes(a.address) ? true : undefined), 3_000, 'request at b');
+  ok(await api.post(`/v1/roster/requests/${a.address}`, { authorize: true, addToRoster: true }, b.token), 'b answers');
+  await eventually(async () => ((await api.get('/v1/roster', a.token)).body.requests.includes(b.address) ? true : undefined), 3_000, 'request at a');
+  ok(await api.post(`/v1/roster/requests/${b.address}`, { authorize: true }, a.token), 'a answers');
+  await eventually(async () => {
+    const res = await api.get('/v1/roster', b.token);
+    return res.body.contacts.some((c: { address: string; subscription: string }) => c.address === a.address && c.subscription === 'to') ? true : undefined;
+  }, 3_000, 'b subscribed to a');
+}

@@ -1,13 +1,15 @@
 import { authHandlers } from './auth';
+import { chatHandlers } from './chats';
+import { conferenceHandlers } from './conference';
 import { gatewayHandlers } from './gateways';
 import { noopHandlers } from './noop';
 import type { HandlerTable } from './registry';
 import { presenceHandlers } from './presence';
+import { privacyHandlers } from './privacy';
 import { rosterHandlers } from './roster';
 
 /**
- * Every request the simulator answers, by local name. Anything else (chats, conferences, privacy,
- * gateway registration for now) is service.UNKNOWN_DOCUMENT.
+ * Every request the simulator answers, by local name. Anything else is service.UNKNOWN_DOCUMENT.
  */
 export const HANDLERS: HandlerTable = {
   ...authHandlers,
@@ -15,4 +17,7 @@ export const HANDLERS: HandlerTable = {
   ...gatewayHandlers,
   ...rosterHandlers,
   ...presenceHandlers,
+  ...privacyHandlers,
+  ...chatHandlers,
+  ...conferenceHandlers,
 };

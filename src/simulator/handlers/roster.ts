@@ -1,5 +1,6 @@
 import { attrOrChild, type XmlNode } from '../../soap/xml';
 import { optionalBool, requiredAttr, requiredBool } from '../args';
+import { rosterChatEl } from '../im/chat-notifications';
 import { authorize, subscribe, unsubscribe } from '../im/subscriptions';
 import { NS, type HandlerContext, type HandlerTable } from './registry';
 
@@ -14,11 +15,17 @@ function getRoster(ctx: HandlerContext): XmlNode {
   const persona = ctx.core.im.persona(ctx.account!);
   // The roster never travels in the body: it goes to the requesting session, listener or not.
   if (ctx.session) ctx.core.im.rosterSnapshot(persona, ctx.session);
+  // Step 2 (§12.1): a privacy-list fetch, answered later to all listeners.
+  ctx.core.privacy.fetch(persona);
   const p = persona.effective();
   const presence: XmlNode = { '@_show': p.show };
   if (p.status !== undefined) presence['@_status'] = p.status;
+  // Step 3: every open chat's history to the requesting session, seq from 0.
+  const chats = ctx.core.conversations.chats;
+  if (ctx.session) chats.replay(persona, ctx.session);
   // Chats are always present (possibly empty); each chat element is itself named `chats`.
-  return { presence, chats: { '#text': '' } };
+  const open = chats.list(persona).map(rosterChatEl);
+  return { presence, chats: open.length ? { chats: open } : { '#text': '' } };
 }
 
 function groupList(groups: string | undefined): string[] {

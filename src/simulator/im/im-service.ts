@@ -2,6 +2,7 @@ import type { Account, AccountDirectory } from '../accounts';
 import type { SoapSession } from '../sessions';
 import { UNAVAILABLE, presenceN, rosterN, subscribeN, itemN, type Presence } from './notifications';
 import { Persona } from './persona';
+import { isBlockedFor } from './privacy';
 import { hasFrom, hasTo, type RosterItem } from './roster-store';
 
 /**
@@ -11,6 +12,10 @@ import { hasFrom, hasTo, type RosterItem } from './roster-store';
  */
 export class ImService {
   private readonly personas = new Map<string, Persona>();
+  /** Runs once the roster result is in; the connect-time privacy fetch follows it (§4). */
+  onRosterArrived: (persona: Persona) => void = () => {};
+  /** Runs after every own-presence broadcast, online or not; joined rooms follow it (§12.4). */
+  onPresenceBroadcast: (persona: Persona) => void = () => {};
 
   constructor(private readonly accounts: AccountDirectory, private readonly rosterDelayMs: number) {}
 
@@ -62,7 +67,7 @@ export class ImService {
     // Initial presence probes the contacts the user is subscribed to; answers are buffered, not posted.
     for (const item of persona.roster.list()) {
       const contact = hasTo(item.subscription) ? this.local(item.addr) : undefined;
-      if (contact?.available()) persona.buffered.set(contact.address, contact.forContacts());
+      if (contact?.available() && !isBlockedFor(persona, contact.address)) persona.buffered.set(contact.address, contact.forContacts());
     }
     persona.rosterTimer = setTimeout(() => this.rosterArrived(persona), this.rosterDelayMs);
     persona.rosterTimer.unref();
@@ -87,10 +92,11 @@ export class ImService {
     persona.postToListeners(rosterN(persona.roster.list()));
     for (const [from, p] of persona.buffered) persona.postToListeners(presenceN(from, p));
     for (const from of persona.roster.pending()) {
-      if (persona.deliveredSubscribes.has(from.toLowerCase())) continue;
+      if (persona.deliveredSubscribes.has(from.toLowerCase()) || isBlockedFor(persona, from)) continue;
       persona.deliveredSubscribes.add(from.toLowerCase());
       persona.postToListeners(subscribeN(from));
     }
+    this.onRosterArrived(persona);
   }
 
   /** Delivers every roster still "in flight" now. */
@@ -103,7 +109,7 @@ export class ImService {
     if (!persona.rosterLoaded) return;
     session.post(rosterN(persona.roster.list()));
     for (const [from, p] of persona.buffered) session.post(presenceN(from, p));
-    for (const from of persona.roster.pending()) session.post(subscribeN(from));
+    for (const from of persona.roster.pending()) if (!isBlockedFor(persona, from)) session.post(subscribeN(from));
   }
 
   // ---- presence (§12.4, §12.14) ----
@@ -136,11 +142,13 @@ export class ImService {
       const contact = this.local(item.addr);
       if (contact?.online) this.deliverPresence(contact, persona.address, p);
     }
+    this.onPresenceBroadcast(persona);
   }
 
   /** A presence stanza reaching `to`: buffered for IMGetRoster and posted to its listeners (§13.4). */
   deliverPresence(to: Persona, from: string, p: Presence): void {
-    if (!to.online) return;
+    // The recipient's default privacy list drops the stanza before the connection sees it (§12.10).
+    if (!to.online || isBlockedFor(to, from)) return;
     to.buffered.set(from, p);
     to.postToListeners(presenceN(from, p));
   }

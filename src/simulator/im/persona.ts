@@ -2,12 +2,15 @@ import type { XmlNode } from '../../soap/xml';
 import type { Account } from '../accounts';
 import type { SoapSession } from '../sessions';
 import { UNAVAILABLE, type Presence } from './notifications';
+import { PrivacyStore } from './privacy';
 import { RosterStore } from './roster-store';
 
 /** One user's IM presence in the world (§4, §11). */
 export class Persona {
   /** Server-side roster: kept while offline. */
   readonly roster = new RosterStore();
+  /** Server-side privacy lists: kept while offline; the default one filters inbound stanzas (privacy.ts). */
+  readonly privacy = new PrivacyStore();
   /** Sessions registered through IMGatewayList. */
   readonly listeners = new Set<SoapSession>();
   /** The presence last set (memory only, §11). */

@@ -1,6 +1,7 @@
 import type { ImService } from './im-service';
 import { refusedN, removedN, subscribeN } from './notifications';
 import type { Persona } from './persona';
+import { isBlockedFor } from './privacy';
 import { hasFrom, hasTo, withFrom, withTo } from './roster-store';
 
 /**
@@ -26,7 +27,8 @@ export function subscribe(im: ImService, user: Persona, addr: string, name: stri
     return;
   }
   contact.roster.addPending(user.address);
-  if (contact.online && !contact.deliveredSubscribes.has(user.address)) {
+  // Stored server-side either way; the contact's privacy list only stops delivery (§12.10).
+  if (contact.online && !contact.deliveredSubscribes.has(user.address) && !isBlockedFor(contact, user.address)) {
     contact.deliveredSubscribes.add(user.address);
     contact.postToListeners(subscribeN(user.address));
   }
@@ -99,7 +101,7 @@ function revokeTo(im: ImService, subscriber: Persona, contact: Persona): void {
   item.subscription = withTo(item.subscription, false);
   item.ask = false;
   im.pushItem(subscriber, item);
-  if (subscriber.online) subscriber.postToListeners(refusedN(contact.address));
+  if (subscriber.online && !isBlockedFor(subscriber, contact.address)) subscriber.postToListeners(refusedN(contact.address));
   if (hadTo) {
     subscriber.buffered.delete(contact.address);
     im.deliverUnavailable(subscriber, contact);

@@ -1,0 +1,96 @@
+import { Inject, Logger, OnModuleDestroy } from '@nestjs/common';
+import { OnGatewayConnection, OnGatewayDisconnect, WebSocketGateway } from '@nestjs/websockets';
+import type { IncomingMessage } from 'node:http';
+import type { WebSocket } from 'ws';
+import { bearerFromHeader } from '../auth/bearer-token.decorator';
+import { ProblemException } from '../common/problem';
+import { APP_CONFIG, AppConfig } from '../config/config';
+import type { Link } from '../link/link';
+import { isAuthFailure } from '../link/link';
+import { LinkRegistry } from '../link/link-registry.service';
+import { CLOSE, EventSocket } from './event-socket';
+import { Fanout } from './fanout';
+
+/**
+ * `GET /v1/events`: authenticates each socket in the connection handler (guards do not run there),
+ * answers `ready`, replays what a resuming client missed, then streams the token's events. All
+ * sockets of a token share its link and single long-poll.
+ */
+@WebSocketGateway({ path: '/v1/events' })
+export class EventsGateway implements OnGatewayConnection, OnGatewayDisconnect, OnModuleDestroy {
+  private readonly logger = new Logger('Events');
+  private readonly fanouts = new Map<Link, Fanout>();
+  /** Links whose close we already watch. */
+  private readonly hooked = new WeakSet<Link>();
+  private readonly sockets = new Map<WebSocket, { socket: EventSocket; fanout?: Fanout }>();
+  private readonly heartbeat: NodeJS.Timeout;
+
+  constructor(
+    private readonly links: LinkRegistry,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {
+    this.heartbeat = setInterval(() => this.sockets.forEach(({ socket }) => socket.ping()), config.wsPingIntervalMs);
+    this.heartbeat.unref();
+  }
+
+  async handleConnection(ws: WebSocket, request: IncomingMessage): Promise<void> {
+    const socket = new EventSocket(ws, this.config.wsMaxBufferedBytes);
+    const entry: { socket: EventSocket; fanout?: Fanout } = { socket };
+    this.sockets.set(ws, entry);
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    const token = bearerFromHeader(request.headers.authorization) ?? (url.searchParams.get('access_token') || undefined);
+    if (!token) return socket.close(CLOSE.UNAUTHORIZED, 'a bearer token is required');
+
+    let link: Link;
+    try {
+      link = this.links.acquire(token);
+      await link.open(); // registers the upstream session: proves the token before anything is sent
+    } catch (err) {
+      if (err instanceof ProblemException || isAuthFailure(err)) return socket.close(CLOSE.UNAUTHORIZED, 'invalid or ended token');
+      this.logger.warn(`socket refused: ${(err as Error).message}`);
+      return socket.close(CLOSE.TRY_AGAIN_LATER, 'upstream unavailable, retry later');
+    }
+    if (!socket.isOpen || !this.sockets.has(ws)) return; // the client left while we authenticated
+
+    const fanout = this.fanoutFor(link);
+    const after = url.searchParams.get('after') ?? undefined;
+    const replay = after === undefined ? undefined : link.replay(after);
+    const gap = replay !== undefined && 'gap' in replay;
+    // Replay and joining the fan-out happen in one turn: nothing falls between them.
+    socket.start({ resumed: replay !== undefined && !gap, lastId: link.lastEventId }, replay && !gap ? replay.events : [], gap);
+    fanout.add(socket);
+    entry.fanout = fanout;
+  }
+
+  handleDisconnect(ws: WebSocket): void {
+    const entry = this.sockets.get(ws);
+    this.sockets.delete(ws);
+    entry?.fanout?.remove(entry.socket);
+  }
+
+  onModuleDestroy(): void {
+    clearInterval(this.heartbeat);
+    for (const { socket } of this.sockets.values()) socket.close(CLOSE.GOING_AWAY, 'server shutting down');
+  }
+
+  private fanoutFor(link: Link): Fanout {
+    let fanout = this.fanouts.get(link);
+    if (!fanout) {
+      fanout = new Fanout(link, this.config.eventsLingerMs, (ended) => {
+        if (this.fanouts.get(link) === ended) this.fanouts.delete(link);
+      });
+      this.fanouts.set(link, fanout);
+    }
+    if (!this.hooked.has(link)) {
+      this.hooked.add(link);
+      // Logout or a dead token ends the link: its sockets are told why.
+      link.onClose(() => {
+        const current = this.fanouts.get(link);
+        if (!current) return;
+        for (const socket of current.sockets) socket.close(CLOSE.UNAUTHORIZED, 'session ended');
+        current.end();
+      });
+    }
+    return fanout;
+  }
+}

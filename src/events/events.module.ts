@@ -1,0 +1,5 @@
+import { Module } from '@nestjs/common';
+import { EventsGateway } from './events.gateway';
+
+@Module({ providers: [EventsGateway] })
+export class EventsModule {}

@@ -1,0 +1,87 @@
+import WebSocket from 'ws';
+
+export interface Frame {
+  id?: string;
+  type: string;
+  at?: string;
+  data?: any;
+}
+
+/** A real `ws` client that records every frame and lets a test wait for the ones it expects. */
+export class EventClient {
+  readonly frames: Frame[] = [];
+  readonly closed: Promise<{ code: number; reason: string }>;
+  private waiters: (() => void)[] = [];
+
+  private constructor(readonly ws: WebSocket) {
+    ws.on('message', (data) => {
+      this.frames.push(JSON.parse(data.toString()));
+      this.waiters.forEach((w) => w());
+    });
+    this.closed = new Promise((resolve) => ws.on('close', (code, reason) => resolve({ code, reason: reason.toString() })));
+  }
+
+  static connect(
+    base: string,
+    options: { token?: string; query?: Record<string, string>; viaQuery?: boolean; path?: string; autoPong?: boolean } = {},
+  ): EventClient {
+    const url = new URL((options.path ?? '/v1/events'), base.replace(/^http/, 'ws'));
+    for (const [k, v] of Object.entries(options.query ?? {})) url.searchParams.set(k, v);
+    if (options.token && options.viaQuery) url.searchParams.set('access_token', options.token);
+    const headers = options.token && !options.viaQuery ? { authorization: `Bearer ${options.token}` } : undefined;
+    return new EventClient(new WebSocket(url, { headers, autoPong: options.autoPong ?? true }));
+  }
+
+  /** Connects and waits for `ready`. */
+  static async ready(base: string, options: Parameters<typeof EventClient.connect>[1] = {}): Promise<EventClient> {
+    const client = EventClient.connect(base, options);
+    await client.waitFor((f) => f.type === 'ready');
+    return client;
+  }
+
+  /** Events only (frames with an id), optionally of some types. */
+  events(...types: string[]): Frame[] {
+    return this.frames.filter((f) => f.id !== undefined && f.type !== 'ready' && (types.length === 0 || types.includes(f.type)));
+  }
+
+  send(frame: unknown): void {
+    this.ws.send(typeof frame === 'string' ? frame : JSON.stringify(frame));
+  }
+
+  /** Resolves with the first frame (from the start) matching, or rejects after the timeout. */
+  waitFor(match: (f: Frame) => boolean, timeoutMs = 3_000): Promise<Frame> {
+    return this.until(() => this.frames.find(match), timeoutMs, 'frame');
+  }
+
+  /** Resolves once `count` frames match. */
+  waitForCount(match: (f: Frame) => boolean, count: number, timeoutMs = 3_000): Promise<Frame[]> {
+    return this.until(() => {
+      const found = this.frames.filter(match);
+      return found.length >= count ? found : undefined;
+    }, timeoutMs, `${count} frames`);
+  }
+
+  close(): Promise<{ code: number; reason: string }> {
+    if (this.ws.readyState === WebSocket.OPEN || this.ws.readyState === WebSocket.CONNECTING) this.ws.close();
+    return this.closed;
+  }
+
+  private until<T>(check: () => T | undefined, timeoutMs: number, what: string): Promise<T> {
+    return new Promise((resolve, reject) => {
+      const attempt = () => {
+        const value = check();
+        if (value === undefined) return false;
+        clearTimeout(timer);
+        this.waiters = this.waiters.filter((w) => w !== waiter);
+        resolve(value);
+        return true;
+      };
+      const waiter = () => void attempt();
+      const timer = setTimeout(() => {
+        this.waiters = this.waiters.filter((w) => w !== waiter);
+        reject(new Error(`timed out waiting for ${what}; got ${JSON.stringify(this.frames).slice(0, 2000)}`));
+      }, timeoutMs);
+      if (!attempt()) this.waiters.push(waiter);
+    });
+  }
+}
