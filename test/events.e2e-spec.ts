@@ -218,3 +218,41 @@ describe('WebSocket liveness and backpressure', () => {
     expect((await client.closed).code).toBe(1001);
   });
 });
+
+describe('idle across clients', () => {
+  it('the user is away only while every client of the token is idle', async () => {
+    const stack = await startStack();
+    try {
+      const heidi = await stack.api.login('heidi');
+      const phone = await EventClient.ready(stack.url, { token: heidi, query: { clientId: 'phone' } });
+      const web = await EventClient.ready(stack.url, { token: heidi, query: { clientId: 'web' } });
+      const idle = (clientId: string, value: boolean) =>
+        stack.api.request('PUT', '/v1/presence/idle', { token: heidi, body: { idle: value, idleSeconds: value ? 300 : 0 }, headers: { 'x-client-id': clientId } });
+      const presence = async () => (await stack.api.get('/v1/roster', heidi)).body.presence;
+
+      stack.sim.resetRequests();
+      expect((await idle('phone', true)).status).toBe(204);
+      expect(stack.sim.requestCount('IMSetIdleRequest')).toBe(0); // web is still active
+      expect(await presence()).toEqual({ show: 'online' });
+
+      expect((await idle('web', true)).status).toBe(204);
+      expect(stack.sim.requestCount('IMSetIdleRequest')).toBe(1);
+      expect(await presence()).toEqual({ show: 'away' });
+
+      expect((await idle('phone', false)).status).toBe(204);
+      expect(stack.sim.requestCount('IMSetIdleRequest')).toBe(2);
+      expect(await presence()).toEqual({ show: 'online' });
+
+      // phone idle again, then it leaves: only web remains, and it is idle.
+      await idle('phone', true);
+      await phone.close();
+      await eventually(async () => ((await presence()).show === 'away' ? true : undefined), 3_000, 'away after phone left');
+      const invalid = await stack.api.request('PUT', '/v1/presence/idle', { token: heidi, body: { idle: true, idleSeconds: 1 }, headers: { 'x-client-id': 'bad id!' } });
+      expect(invalid.status).toBe(400);
+      expect(invalid.body.errors[0].field).toBe('x-client-id');
+      await web.close();
+    } finally {
+      await stack.close();
+    }
+  });
+});

@@ -7,6 +7,8 @@ export const CLOSE = {
   GOING_AWAY: 1001,
   /** Upstream trouble while connecting; the client should retry later. */
   TRY_AGAIN_LATER: 1013,
+  /** A malformed connection request (e.g. a bad clientId). */
+  POLICY: 1008,
   /** Missing, invalid or ended token. */
   UNAUTHORIZED: 4401,
   /** The client did not keep up; it resumes with ?after=. */
@@ -114,7 +116,7 @@ export class EventSocket {
 
   private onFrame(raw: string | null): void {
     if (this.early) {
-      if (this.early.length >= MAX_EARLY_FRAMES) return this.close(1008, 'too many frames before ready');
+      if (this.early.length >= MAX_EARLY_FRAMES) return this.close(CLOSE.POLICY, 'too many frames before ready');
       this.early.push(raw ?? '');
       return;
     }

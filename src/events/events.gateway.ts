@@ -1,5 +1,6 @@
 import { Inject, Logger, OnModuleDestroy } from '@nestjs/common';
 import { OnGatewayConnection, OnGatewayDisconnect, WebSocketGateway } from '@nestjs/websockets';
+import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { WebSocket } from 'ws';
 import { bearerFromHeader } from '../auth/bearer-token.decorator';
@@ -8,8 +9,16 @@ import { APP_CONFIG, AppConfig } from '../config/config';
 import type { Link } from '../link/link';
 import { isAuthFailure } from '../link/link';
 import { LinkRegistry } from '../link/link-registry.service';
+import { checkClientId } from '../common/client-id.decorator';
 import { CLOSE, EventSocket } from './event-socket';
 import { Fanout } from './fanout';
+
+interface SocketEntry {
+  socket: EventSocket;
+  fanout?: Fanout;
+  /** Set once the socket is authenticated and counted as one of its token's clients. */
+  clientId?: string;
+}
 
 /**
  * `GET /v1/events`: authenticates each socket in the connection handler (guards do not run there),
@@ -22,7 +31,7 @@ export class EventsGateway implements OnGatewayConnection, OnGatewayDisconnect, 
   private readonly fanouts = new Map<Link, Fanout>();
   /** Links whose close we already watch. */
   private readonly hooked = new WeakSet<Link>();
-  private readonly sockets = new Map<WebSocket, { socket: EventSocket; fanout?: Fanout }>();
+  private readonly sockets = new Map<WebSocket, SocketEntry>();
   private readonly heartbeat: NodeJS.Timeout;
 
   constructor(
@@ -35,9 +44,15 @@ export class EventsGateway implements OnGatewayConnection, OnGatewayDisconnect, 
 
   async handleConnection(ws: WebSocket, request: IncomingMessage): Promise<void> {
     const socket = new EventSocket(ws, this.config.wsMaxBufferedBytes);
-    const entry: { socket: EventSocket; fanout?: Fanout } = { socket };
+    const entry: SocketEntry = { socket };
     this.sockets.set(ws, entry);
     const url = new URL(request.url ?? '/', 'http://localhost');
+    let clientId: string;
+    try {
+      clientId = checkClientId(url.searchParams.get('clientId'), 'clientId') ?? `socket-${randomUUID()}`;
+    } catch {
+      return socket.close(CLOSE.POLICY, 'clientId must be 1 to 128 letters, digits, _ . : -');
+    }
     const token = bearerFromHeader(request.headers.authorization) ?? (url.searchParams.get('access_token') || undefined);
     if (!token) return socket.close(CLOSE.UNAUTHORIZED, 'a bearer token is required');
 
@@ -60,12 +75,16 @@ export class EventsGateway implements OnGatewayConnection, OnGatewayDisconnect, 
     socket.start({ resumed: replay !== undefined && !gap, lastId: link.lastEventId }, replay && !gap ? replay.events : [], gap);
     fanout.add(socket);
     entry.fanout = fanout;
+    entry.clientId = clientId;
+    link.clientConnected(clientId);
   }
 
   handleDisconnect(ws: WebSocket): void {
     const entry = this.sockets.get(ws);
     this.sockets.delete(ws);
-    entry?.fanout?.remove(entry.socket);
+    if (!entry?.fanout) return;
+    entry.fanout.remove(entry.socket);
+    if (entry.clientId) entry.fanout.link.clientDisconnected(entry.clientId);
   }
 
   onModuleDestroy(): void {

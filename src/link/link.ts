@@ -1,10 +1,12 @@
 import { gatewayListRequest, endSessionRequest, isWaitDisallowed, longPollRequest } from '../im/account';
+import { setIdleRequest } from '../im/presence';
 import type { NotifyBlock, RequestBody, ResponseContext } from '../soap/envelope';
 import type { CallOptions, SoapClient } from '../soap/soap-client';
 import { UpstreamError } from '../soap/upstream-error';
 import { attr, elementNames, XmlNode } from '../soap/xml';
 import type { ImEvent, LinkEvent } from './events';
 import { EventLog, EventLogLimits, Replay } from './event-log';
+import { IdleChange, IdleClients } from './idle-clients';
 import { LinkState } from './link-state';
 import { historyReplayFlags } from './history-replay';
 import { mapNotification } from './notification-mapper';
@@ -60,6 +62,9 @@ export class Link {
   private pollAbort?: AbortController;
   private inFlight = 0;
   private readonly log: EventLog;
+  private readonly idleClients = new IdleClients();
+  /** IMSetIdle calls, in order. */
+  private idleUpdates: Promise<unknown> = Promise.resolve();
   private closed = false;
   lastActivity = Date.now();
 
@@ -120,6 +125,27 @@ export class Link {
       this.lastActivity = Date.now();
       this.stopPollingIfUnwanted();
     };
+  }
+
+  /** One client reports idle or back; the upstream hears of it only when the combined state changes. */
+  setClientIdle(clientId: string, idle: boolean, idleSeconds: number): Promise<void> {
+    return this.tellIdle(this.idleClients.report(clientId, idle, idleSeconds));
+  }
+
+  /** A socket of `clientId` came or went: an active client keeps the user from being idle. */
+  clientConnected(clientId: string): void {
+    this.tellIdle(this.idleClients.connected(clientId)).catch(() => undefined);
+  }
+
+  clientDisconnected(clientId: string): void {
+    if (!this.closed) this.tellIdle(this.idleClients.disconnected(clientId)).catch(() => undefined);
+  }
+
+  private tellIdle(change: IdleChange | undefined): Promise<void> {
+    if (!change) return Promise.resolve();
+    const update = this.idleUpdates.then(() => this.call(setIdleRequest(change.idle, change.idleSeconds), { repeatOnNewSession: true }));
+    this.idleUpdates = update.catch((err: Error) => this.options.onLog?.('warn', `IMSetIdle failed: ${err.message}`));
+    return update.then(() => undefined);
   }
 
   /** The events after `afterId` from the bounded log, or a gap when some of them are gone. */
@@ -238,6 +264,7 @@ export class Link {
       this.registration = undefined;
       void this.ensureRegistered().catch(() => undefined);
     }
+    if (lost) this.tellIdle(this.idleClients.sessionReplaced()).catch(() => undefined);
   }
 
   private processBlock(block: NotifyBlock, mayHoldHistoryReplay: boolean): void {

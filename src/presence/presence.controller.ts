@@ -1,6 +1,7 @@
 import { Body, Controller, HttpCode, Put } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
 import { BearerToken } from '../auth/bearer-token.decorator';
+import { CLIENT_ID_HEADER, ClientId } from '../common/client-id.decorator';
 import { SetIdleDto, SetPresenceDto } from './dto/presence.dto';
 import { PresenceService } from './presence.service';
 
@@ -17,10 +18,14 @@ export class PresenceController {
     return this.presence.setPresence(token, body);
   }
 
-  /** Marks this session idle (the upstream shows the user away once every session is idle). */
+  /**
+   * Marks the calling client (its `X-Client-Id`, the same id its socket gave as `?clientId=`) idle or
+   * back. The user shows as away only while every client of the token is idle.
+   */
   @Put('idle')
   @HttpCode(204)
-  idle(@BearerToken() token: string, @Body() body: SetIdleDto): Promise<void> {
-    return this.presence.setIdle(token, body.idle, body.idleSeconds);
+  @ApiHeader({ name: CLIENT_ID_HEADER, required: false, description: 'The client reporting; defaults to one shared REST client.' })
+  idle(@BearerToken() token: string, @ClientId() clientId: string, @Body() body: SetIdleDto): Promise<void> {
+    return this.presence.setIdle(token, clientId, body.idle, body.idleSeconds);
   }
 }

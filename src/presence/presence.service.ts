@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { setIdleRequest, setPresenceRequest } from '../im/presence';
+import { setPresenceRequest } from '../im/presence';
 import type { Show } from '../link/events';
 import { LinkRegistry } from '../link/link-registry.service';
 
@@ -11,8 +11,8 @@ export class PresenceService {
     await this.links.acquire(token).call(setPresenceRequest(presence), { repeatOnNewSession: true });
   }
 
-  /** IMSetIdle must run on the link's own (listener) session, which link.call guarantees. */
-  async setIdle(token: string, idle: boolean, idleSeconds: number): Promise<void> {
-    await this.links.acquire(token).call(setIdleRequest(idle, idleSeconds), { repeatOnNewSession: true });
+  /** Marks one client of the token idle or back; the link tells the upstream when all clients agree. */
+  async setIdle(token: string, clientId: string, idle: boolean, idleSeconds: number): Promise<void> {
+    await this.links.acquire(token).setClientIdle(clientId, idle, idleSeconds);
   }
 }

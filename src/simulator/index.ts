@@ -28,6 +28,16 @@
  *                                    when the time passes (real timers or sim.clock.advance)
  *   sim.gatewayLoggedInElsewhere(account, type)      otherLocation, then gwStatus disabled
  *   sim.gatewayRegistrations(account)                [{ type, name, state, timeUntilNextConnect? }]
+ *   Chats and conference rooms (§11–§13; options chatFlushMs 300 000 and chatCloseMs 3 600 000: a chat
+ *   auto-closes chatFlushMs + chatCloseMs after its last stored message, on real time or sim.clock.advance):
+ *   sim.chats(account)               [{ thread, room?, nick?, joined, participants, messages }] (seq from 0)
+ *   sim.rooms()                      [{ addr, name, locked, config, affiliations, occupants }]
+ *   sim.createRoom(addr, { owner?, admins?, members?, config? })  a persistent, unlocked room on
+ *                                    conference.<domain> (or conf.<domain>); config uses server var names
+ *   sim.banFromRoom(room, address)   outcast; an occupant is thrown out (leftchat YouHaveBeenBanned)
+ *   sim.receiveMessage(account, { from, body?, html?, subject?, thread?, typing? })  an incoming chat
+ *                                    message from anyone (§11 thread rules); returns the thread, or
+ *                                    undefined when dropped (privacy, or typing to an offline user)
  *   await sim.stop()
  */
 import type { AddressInfo } from 'node:net';
@@ -40,6 +50,7 @@ import { createSoapServer } from './http-server';
 import type { Presence } from './im/notifications';
 import type { Subscription } from './im/roster-store';
 import { resolveOptions, type SimulatorOptions } from './options';
+import * as cc from './chat-controls';
 import * as pg from './privacy-gateway-controls';
 import type { RecordedRequest } from './request-log';
 
@@ -49,6 +60,7 @@ export type { InjectedFault } from './fault-injection';
 export type { RecordedRequest } from './request-log';
 export type { Presence, Show } from './im/notifications';
 export type { Subscription } from './im/roster-store';
+export type { ChatMessageView, ChatView, CreateRoomOptions, IncomingMessage, RoomView } from './chat-controls';
 export type { GatewayRegistrationView, GatewayState, GatewayType, PrivacyItem, PrivacyList, PrivacyView } from './privacy-gateway-controls';
 
 export interface PersonaView {
@@ -195,6 +207,28 @@ export class ImSimulator {
 
   gatewayRegistrations(account: string): pg.GatewayRegistrationView[] {
     return pg.gatewayRegistrations(this.core, account);
+  }
+
+  // ---- chats and conference rooms (chat-controls.ts) ----
+
+  chats(account: string): cc.ChatView[] {
+    return cc.chats(this.core, account);
+  }
+
+  rooms(): cc.RoomView[] {
+    return cc.rooms(this.core);
+  }
+
+  createRoom(addr: string, opts?: cc.CreateRoomOptions): void {
+    cc.createRoom(this.core, addr, opts);
+  }
+
+  banFromRoom(room: string, address: string): void {
+    cc.banFromRoom(this.core, room, address);
+  }
+
+  receiveMessage(account: string, message: cc.IncomingMessage): string | undefined {
+    return cc.receiveMessage(this.core, account, message);
   }
 
   persona(address: string): PersonaView | undefined {
