@@ -13,12 +13,28 @@ export class LinkState {
   readonly pendingRequests = new Set<string>();
   contacts?: Contact[];
   private readonly lastSeqByThread = new Map<string, number>();
+  /** Where each chat's messages go (the 1:1 partner or the room): the upstream wants `addr` on every send. */
+  private readonly chatAddresses = new Map<string, string>();
+
+  chatAddress(thread: string): string | undefined {
+    return this.chatAddresses.get(thread);
+  }
+
+  rememberChat(thread: string, address: string): void {
+    this.chatAddresses.delete(thread);
+    this.chatAddresses.set(thread, address);
+    evictOldest(this.chatAddresses, MAX_TRACKED_THREADS);
+  }
 
   /** Updates the state and says whether the event is new (false = a replayed message already seen). */
   admit(event: ImEvent): boolean {
     switch (event.type) {
       case 'message': {
-        const { thread, seq } = event.data;
+        const { thread, seq, from, to } = event.data;
+        // Own messages carry `to` (partner or room); a 1:1 partner's carry their address as `from`
+        // (room occupants' carry a nickname, which is no address).
+        if (to) this.rememberChat(thread, to);
+        else if (from.includes('@') && !this.chatAddresses.has(thread)) this.rememberChat(thread, from);
         if (seq > 0) {
           const last = this.lastSeqByThread.get(thread) ?? 0;
           if (seq <= last) return false;
@@ -31,6 +47,10 @@ export class LinkState {
       case 'chatClosed':
         // The upstream may reuse a closed chat's thread id, numbering from 1 again.
         this.lastSeqByThread.delete(event.data.thread);
+        this.chatAddresses.delete(event.data.thread);
+        return true;
+      case 'invitation':
+        this.rememberChat(event.data.thread, event.data.room);
         return true;
       case 'presence': {
         const { address, ...presence } = event.data;
