@@ -4,9 +4,11 @@ import { AuthModule } from './auth/auth.module';
 import { AppConfig } from './config/config';
 import { ConfigModule } from './config/config.module';
 import { EventsModule } from './events/events.module';
+import { GatewaysModule } from './gateways/gateways.module';
 import { HealthModule } from './health/health.module';
 import { LinkModule } from './link/link.module';
 import { PresenceModule } from './presence/presence.module';
+import { PrivacyModule } from './privacy/privacy.module';
 import { RosterModule } from './roster/roster.module';
 import { SoapModule } from './soap/soap.module';
 
@@ -39,6 +41,8 @@ export class AppModule {
         AuthModule,
         RosterModule,
         PresenceModule,
+        PrivacyModule,
+        GatewaysModule,
         EventsModule,
       ],
     };

@@ -5,6 +5,7 @@ import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { ProblemFilter, problemFrameworkErrors } from './common/problem.filter';
 import { createValidationPipe } from './common/validation';
+import { buildOpenApiDocument, setupDocs } from './docs/openapi';
 import type { AppConfig } from './config/config';
 import { EventsWsAdapter } from './events/events-ws.adapter';
 
@@ -29,5 +30,6 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   app.useGlobalFilters(new ProblemFilter());
   app.useWebSocketAdapter(new EventsWsAdapter(app, config.wsMaxPayloadBytes));
   app.enableShutdownHooks();
+  setupDocs(app, buildOpenApiDocument(app));
   return app;
 }

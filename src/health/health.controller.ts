@@ -1,5 +1,6 @@
 import { Controller, Get, HttpCode, Inject } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { ProblemDto } from '../common/problem.dto';
 import { NS } from '../soap/envelope';
 import { SoapClient } from '../soap/soap-client';
 import { ProblemException } from '../common/problem';
@@ -21,6 +22,7 @@ export class HealthController {
    * proves the server is reachable and speaking SOAP.
    */
   @Get('ready')
+  @ApiServiceUnavailableResponse({ description: 'The upstream cannot be reached.', type: ProblemDto })
   async ready(): Promise<{ status: 'ok' }> {
     try {
       await this.soap.call({}, { NoOpRequest: { '@_xmlns': NS.mail } });
