@@ -115,7 +115,7 @@ describe('Link', () => {
     const roster = n('<n type="roster"><n type="subscribed" to="b@x" name="B" groups="G"/></n>');
     const soap = new ScriptedSoap().reply(ok('11', [], true)).reply(ok('11', [[1, [roster]]]));
     const { link } = makeLink(soap);
-    (link as unknown as { startPolling: () => void }).startPolling = () => undefined;
+    (link as unknown as { poll: object }).poll = { start: () => undefined, stopIfUnwanted: () => undefined };
     const wait = link.waitFor((e) => (e.type === 'roster' ? e.data.contacts : undefined), 1000, 'roster.TIMEOUT');
     await link.call(body);
     await expect(wait.promise).resolves.toEqual([{ address: 'b@x', name: 'B', groups: ['G'], subscription: 'to', pending: false }]);
@@ -124,7 +124,7 @@ describe('Link', () => {
   it('a waiter times out with its code', async () => {
     const soap = new ScriptedSoap();
     const { link } = makeLink(soap);
-    (link as unknown as { startPolling: () => void }).startPolling = () => undefined;
+    (link as unknown as { poll: object }).poll = { start: () => undefined, stopIfUnwanted: () => undefined };
     const wait = link.waitFor(() => undefined, 20, 'roster.TIMEOUT');
     await expect(wait.promise).rejects.toMatchObject({ kind: 'timeout', code: 'roster.TIMEOUT' });
   });

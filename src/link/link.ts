@@ -8,6 +8,8 @@ import type { ImEvent, LinkEvent } from './events';
 import { EventLog, EventLogLimits, Replay } from './event-log';
 import { IdleChange, IdleClients } from './idle-clients';
 import { LinkState } from './link-state';
+import { LongPoll } from './long-poll';
+import { Waiters } from './waiters';
 import { historyReplayFlags } from './history-replay';
 import { mapNotification } from './notification-mapper';
 
@@ -30,15 +32,7 @@ export interface LinkCallOptions extends CallOptions {
 
 type Listener = (event: LinkEvent) => void;
 
-interface Waiter {
-  select: (event: ImEvent) => unknown;
-  resolve: (value: unknown) => void;
-  reject: (err: Error) => void;
-  timer: NodeJS.Timeout;
-}
-
 const AUTH_FAILURES = new Set(['service.AUTH_EXPIRED', 'service.AUTH_REQUIRED', 'account.AUTH_FAILED']);
-const MAX_BACKOFF_MS = 30_000;
 
 export function isAuthFailure(err: unknown): boolean {
   return err instanceof UpstreamError && AUTH_FAILURES.has(err.code);
@@ -56,10 +50,14 @@ export class Link {
   private highestSeq = 0;
   private registration?: Promise<void>;
   private readonly listeners = new Set<Listener>();
-  private readonly waiters = new Set<Waiter>();
+  private readonly waiters = new Waiters(() => this.poll.stopIfUnwanted());
   private readonly closeHandlers = new Set<(reason: Error | undefined) => void>();
-  private polling = false;
-  private pollAbort?: AbortController;
+  private readonly poll = new LongPoll({
+    wanted: () => this.pollWanted,
+    pollOnce: (signal) => this.pollOnce(signal),
+    isFatal: isAuthFailure,
+    onRetry: (err, backoff) => this.options.onLog?.('warn', `long-poll failed (${err.message}); retrying in ${backoff} ms`),
+  });
   private inFlight = 0;
   private readonly log: EventLog;
   private readonly idleClients = new IdleClients();
@@ -119,11 +117,11 @@ export class Link {
   subscribe(listener: Listener): () => void {
     this.assertOpen();
     this.listeners.add(listener);
-    this.startPolling();
+    this.poll.start();
     return () => {
       this.listeners.delete(listener);
       this.lastActivity = Date.now();
-      this.stopPollingIfUnwanted();
+      this.poll.stopIfUnwanted();
     };
   }
 
@@ -167,23 +165,9 @@ export class Link {
     cancel: () => void;
   } {
     this.assertOpen();
-    let waiter!: Waiter;
-    const promise = new Promise<T>((resolve, reject) => {
-      waiter = {
-        select,
-        resolve: resolve as (value: unknown) => void,
-        reject,
-        timer: setTimeout(() => {
-          this.dropWaiter(waiter);
-          reject(new UpstreamError('timeout', timeoutCode, 'the upstream did not deliver the expected notification in time'));
-        }, timeoutMs),
-      };
-    });
-    // A caller that gave up (cancel) no longer listens; its rejection must not go unhandled.
-    promise.catch(() => undefined);
-    this.waiters.add(waiter);
-    this.startPolling();
-    return { promise, cancel: () => this.dropWaiter(waiter) };
+    const waiting = this.waiters.add(select, timeoutMs, timeoutCode);
+    this.poll.start();
+    return waiting;
   }
 
   onClose(handler: (reason: Error | undefined) => void): void {
@@ -194,11 +178,8 @@ export class Link {
   async close(reason?: Error, endUpstream = true): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    this.pollAbort?.abort();
-    for (const waiter of [...this.waiters]) {
-      this.dropWaiter(waiter);
-      waiter.reject(reason ?? UpstreamError.unavailable('the session ended'));
-    }
+    this.poll.stopIfUnwanted(true);
+    this.waiters.rejectAll(reason ?? UpstreamError.unavailable('the session ended'));
     this.listeners.clear();
     for (const handler of this.closeHandlers) handler(reason);
     if (endUpstream && this.sessionId) {
@@ -290,13 +271,7 @@ export class Link {
         this.options.onLog?.('warn', `event listener failed: ${(err as Error).message}`);
       }
     }
-    for (const waiter of [...this.waiters]) {
-      const value = waiter.select(event);
-      if (value !== undefined) {
-        this.dropWaiter(waiter);
-        waiter.resolve(value);
-      }
-    }
+    this.waiters.offer(event);
   }
 
   // ---- the long-poll --------------------------------------------------------------------------
@@ -305,47 +280,14 @@ export class Link {
     return !this.closed && (this.listeners.size > 0 || this.waiters.size > 0);
   }
 
-  private startPolling(): void {
-    if (this.polling || !this.pollWanted) return;
-    this.polling = true;
-    void this.pollLoop().finally(() => {
-      this.polling = false;
-      // A listener may have arrived between the loop's last check and now.
-      if (this.pollWanted) this.startPolling();
+  private async pollOnce(signal: AbortSignal): Promise<boolean> {
+    await this.ensureRegistered();
+    const body = await this.exchange(longPollRequest(this.options.longPollWaitMs), {
+      timeoutMs: this.options.longPollWaitMs + this.options.longPollMarginMs,
+      signal,
     });
-  }
-
-  private stopPollingIfUnwanted(): void {
-    if (!this.pollWanted) this.pollAbort?.abort();
-  }
-
-  private async pollLoop(): Promise<void> {
-    let backoff = 0;
-    while (this.pollWanted) {
-      this.pollAbort = new AbortController();
-      try {
-        await this.ensureRegistered();
-        const body = await this.exchange(longPollRequest(this.options.longPollWaitMs), {
-          timeoutMs: this.options.longPollWaitMs + this.options.longPollMarginMs,
-          signal: this.pollAbort.signal,
-        });
-        backoff = 0;
-        this.lastActivity = Date.now();
-        // Someone else's blocking NoOp replaced ours on this session; pause instead of fighting over it.
-        if (isWaitDisallowed(body)) await sleep(1_000, this.pollAbort.signal);
-      } catch (err) {
-        if (!this.pollWanted || isAuthFailure(err)) return;
-        backoff = Math.min(Math.max(250, backoff * 2), MAX_BACKOFF_MS);
-        this.options.onLog?.('warn', `long-poll failed (${(err as Error).message}); retrying in ${backoff} ms`);
-        await sleep(backoff, this.pollAbort.signal);
-      }
-    }
-  }
-
-  private dropWaiter(waiter: Waiter): void {
-    clearTimeout(waiter.timer);
-    this.waiters.delete(waiter);
-    this.stopPollingIfUnwanted();
+    this.lastActivity = Date.now();
+    return isWaitDisallowed(body);
   }
 
   private assertOpen(): void {
@@ -353,13 +295,3 @@ export class Link {
   }
 }
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => {
-      clearTimeout(timer);
-      resolve();
-    }, { once: true });
-  });
-}

@@ -1,0 +1,68 @@
+const MAX_BACKOFF_MS = 30_000;
+const FIRST_BACKOFF_MS = 250;
+/** Pause after the upstream cancelled our wait in favour of another one on the session. */
+const WAIT_DISALLOWED_PAUSE_MS = 1_000;
+
+export interface LongPollHooks {
+  /** Whether anyone still needs notifications (listeners or waiters). */
+  wanted(): boolean;
+  /** One NoOp wait; resolves true when the upstream answered `waitDisallowed`. */
+  pollOnce(signal: AbortSignal): Promise<boolean>;
+  /** Errors that end the loop for good (a dead token). */
+  isFatal(err: unknown): boolean;
+  onRetry(err: Error, backoffMs: number): void;
+}
+
+/**
+ * Exactly one long-poll loop while it is wanted: back-off on errors, stop on fatal ones, and an
+ * abort that cuts a parked wait short when nobody needs it any more.
+ */
+export class LongPoll {
+  private running = false;
+  private abort?: AbortController;
+
+  constructor(private readonly hooks: LongPollHooks) {}
+
+  start(): void {
+    if (this.running || !this.hooks.wanted()) return;
+    this.running = true;
+    void this.loop().finally(() => {
+      this.running = false;
+      // Someone may have started wanting it between the loop's last check and now.
+      if (this.hooks.wanted()) this.start();
+    });
+  }
+
+  /** Cuts a parked wait short if the loop is no longer wanted (or always, on close). */
+  stopIfUnwanted(force = false): void {
+    if (force || !this.hooks.wanted()) this.abort?.abort();
+  }
+
+  private async loop(): Promise<void> {
+    let backoff = 0;
+    while (this.hooks.wanted()) {
+      const abort = (this.abort = new AbortController());
+      try {
+        const disallowed = await this.hooks.pollOnce(abort.signal);
+        backoff = 0;
+        if (disallowed) await sleep(WAIT_DISALLOWED_PAUSE_MS, abort.signal);
+      } catch (err) {
+        if (!this.hooks.wanted() || this.hooks.isFatal(err)) return;
+        backoff = Math.min(Math.max(FIRST_BACKOFF_MS, backoff * 2), MAX_BACKOFF_MS);
+        this.hooks.onRetry(err as Error, backoff);
+        await sleep(backoff, abort.signal);
+      }
+    }
+  }
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => {
+      clearTimeout(timer);
+      resolve();
+    }, { once: true });
+  });
+}
