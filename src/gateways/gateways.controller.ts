@@ -1,8 +1,14 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import { BearerToken } from '../auth/bearer-token.decorator';
+import { PROBLEM_CONTENT_TYPE } from '../common/problem';
+import { ProblemDto } from '../common/problem.dto';
 import { GatewayDto, RegisterGatewayDto } from './dto/gateway.dto';
 import { GatewaysService } from './gateways.service';
+
+const problem = (status: number, description: string): MethodDecorator =>
+  ApiResponse({ status, description, content: { [PROBLEM_CONTENT_TYPE]: { schema: { $ref: getSchemaPath(ProblemDto) } } } });
+const UNKNOWN_TYPE = problem(404, '`not_found`: the upstream offers no gateway of that type to this account.');
 
 @ApiTags('gateways')
 @ApiBearerAuth()
@@ -19,12 +25,15 @@ export class GatewaysController {
   /** Registers the account on the remote network; the connection's progress arrives as `gatewayStatus` events. */
   @Put(':type/registration')
   @HttpCode(204)
+  @UNKNOWN_TYPE
   register(@BearerToken() token: string, @Param('type') type: string, @Body() body: RegisterGatewayDto): Promise<void> {
     return this.gateways.register(token, type, body);
   }
 
+  /** Removes the registration; removing one that does not exist succeeds too. */
   @Delete(':type/registration')
   @HttpCode(204)
+  @UNKNOWN_TYPE
   unregister(@BearerToken() token: string, @Param('type') type: string): Promise<void> {
     return this.gateways.unregister(token, type);
   }
@@ -32,6 +41,8 @@ export class GatewaysController {
   /** Connects again now, re-enabling a registration that was disabled (e.g. after a login elsewhere). */
   @Post(':type/reconnect')
   @HttpCode(204)
+  @UNKNOWN_TYPE
+  @problem(409, '`conflict`: there is no registration to reconnect.')
   reconnect(@BearerToken() token: string, @Param('type') type: string): Promise<void> {
     return this.gateways.reconnect(token, type);
   }

@@ -26,7 +26,7 @@ describe('buildEnvelope', () => {
     );
     expect(xml).toBe(
       `<soap:Envelope xmlns:soap="${S12}"><soap:Header><context xmlns="urn:zimbra">` +
-        '<authToken>tok&lt;&amp;&gt;&quot;</authToken><session id="17"/><notify seq="4"/><userAgent name="imbridge"/>' +
+        '<authToken>tok&lt;&amp;&gt;"</authToken><session id="17"/><notify seq="4"/><userAgent name="imbridge"/>' +
         '</context></soap:Header><soap:Body><IMGetRosterRequest xmlns="urn:zimbraIM"/></soap:Body></soap:Envelope>',
     );
   });

@@ -54,8 +54,38 @@ describe('hasNonXmlChar and buildXml', () => {
     expect(() => buildXml({ a: value })).toThrow(XmlError);
   });
 
-  it.each(['tab\tnl\ncr\r', 'é ü 漢字', '😀'])('accepts %j', (value) => {
+  it.each(['tab\tnl\ncr\r', 'é ü 漢字', '😀'])('accepts %j and round-trips it in text and attributes', (value) => {
     expect(hasNonXmlChar(value)).toBe(false);
-    expect(text(child(parseXml(buildXml({ a: value })), 'a'))).toBe(value.replace(/\r/g, '\n'));
+    const a = child(parseXml(buildXml({ a: { '@_v': value, '#text': value } })), 'a');
+    expect(text(a)).toBe(value);
+    expect(a?.['@_v']).toBe(value);
+  });
+});
+
+describe('buildXml is injection-proof (fuzz)', () => {
+  // A deterministic generator, so a failure can be replayed.
+  let seed = 0x2545f491;
+  const random = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
+  const ALPHABET = ['<', '>', '&', '"', "'", '/', '=', ' ', '\t', '\n', '\r', ']]>', '<!--', '&amp;', '&#60;', 'a', 'é', '😀', '<x/>', '?>'];
+  const randomString = () => Array.from({ length: Math.floor(random() * 24) }, () => ALPHABET[Math.floor(random() * ALPHABET.length)]).join('');
+
+  it('round-trips 2 000 hostile strings through attributes and text without adding markup', () => {
+    for (let i = 0; i < 2_000; i++) {
+      const attribute = randomString();
+      const body = randomString();
+      const xml = buildXml({ m: { '@_v': attribute, '#text': body, c: { '@_w': body } } });
+      const doc = parseXml(xml);
+      expect(Object.keys(doc)).toEqual(['m']);
+      const m = child(doc, 'm');
+      expect(m?.['@_v']).toBe(attribute);
+      expect(text(m)).toBe(body);
+      expect(Object.keys(m ?? {}).filter((k) => !k.startsWith('@_') && k !== '#text')).toEqual(['c']);
+      expect(child(m, 'c')?.['@_w']).toBe(body);
+    }
+  });
+
+  it('refuses element and attribute names that are not XML names', () => {
+    expect(() => buildXml({ 'a b': '' })).toThrow(XmlError);
+    expect(() => buildXml({ a: { '@_x="1" y': 'v' } })).toThrow(XmlError);
   });
 });

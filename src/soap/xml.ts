@@ -1,4 +1,4 @@
-import { XMLBuilder, XMLParser } from 'fast-xml-parser';
+import { XMLParser } from 'fast-xml-parser';
 
 /**
  * The one place XML is parsed and built. Parsed documents use fast-xml-parser's object form:
@@ -58,20 +58,52 @@ export function parseXml(text: string): XmlNode {
   }
 }
 
-const builder = new XMLBuilder({
-  ignoreAttributes: false,
-  attributeNamePrefix: '@_',
-  textNodeName: '#text',
-  suppressEmptyNode: true,
-  // The default would write an attribute whose value is "true" as a bare (invalid XML) name.
-  suppressBooleanAttributes: false,
-  processEntities: true,
-});
-
-/** Serialises the object form (same conventions as parseXml) with every text and attribute escaped. */
+/**
+ * Serialises the object form (same conventions as parseXml: `@_name` attributes, `#text`, arrays as
+ * repeated elements, an element with nothing in it self-closed). Every attribute value and text is
+ * escaped here, so no input can add markup; names are checked against the XML name rules.
+ */
 export function buildXml(tree: XmlNode): string {
-  assertXmlSafe(tree);
-  return builder.build(tree) as string;
+  let out = '';
+  for (const [name, value] of Object.entries(tree)) out += element(name, value);
+  return out;
+}
+
+const XML_NAME = /^[A-Za-z_][\w.:-]*$/;
+const TEXT_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '\r': '&#13;' };
+// In attributes, tab/LF/CR would be normalised to spaces by the reader: write them as references.
+const ATTR_ESCAPES: Record<string, string> = { ...TEXT_ESCAPES, '"': '&quot;', "'": '&apos;', '\t': '&#9;', '\n': '&#10;' };
+
+function escape(value: string, table: Record<string, string>, pattern: RegExp): string {
+  if (hasNonXmlChar(value)) throw new XmlError('value holds a character XML 1.0 cannot carry');
+  return value.replace(pattern, (c) => table[c]);
+}
+const escapeText = (value: string) => escape(value, TEXT_ESCAPES, /[&<>\r]/g);
+const escapeAttr = (value: string) => escape(value, ATTR_ESCAPES, /[&<>"'\t\n\r]/g);
+
+function element(name: string, value: unknown): string {
+  if (!XML_NAME.test(name)) throw new XmlError(`invalid element name: ${name}`);
+  if (Array.isArray(value)) return value.map((item) => element(name, item)).join('');
+  if (value === undefined || value === null) return '';
+  if (typeof value !== 'object') {
+    const body = escapeText(String(value));
+    return body ? `<${name}>${body}</${name}>` : `<${name}/>`;
+  }
+  let attrs = '';
+  let inner = '';
+  for (const [key, child] of Object.entries(value as XmlNode)) {
+    if (child === undefined) continue;
+    if (key.startsWith('@_')) {
+      const attrName = key.slice(2);
+      if (!XML_NAME.test(attrName)) throw new XmlError(`invalid attribute name: ${attrName}`);
+      attrs += ` ${attrName}="${escapeAttr(String(child))}"`;
+    } else if (key === '#text') {
+      inner += escapeText(String(child));
+    } else {
+      inner += element(key, child);
+    }
+  }
+  return inner ? `<${name}${attrs}>${inner}</${name}>` : `<${name}${attrs}/>`;
 }
 
 // ---- accessors over the parsed shape -------------------------------------------------------
@@ -132,20 +164,4 @@ const NON_XML_CHAR = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD8
 
 export function hasNonXmlChar(value: string): boolean {
   return NON_XML_CHAR.test(value);
-}
-
-/** Last line of defence: validation should have caught these, but XML is never built with them. */
-function assertXmlSafe(value: unknown): void {
-  if (typeof value === 'string') {
-    if (hasNonXmlChar(value)) throw new XmlError('value holds a character XML 1.0 cannot carry');
-  } else if (Array.isArray(value)) {
-    value.forEach(assertXmlSafe);
-  } else if (value && typeof value === 'object') {
-    for (const [key, v] of Object.entries(value)) {
-      if (!key.startsWith('@_') && key !== '#text' && !/^[A-Za-z_][\w.:-]*$/.test(key)) {
-        throw new XmlError(`invalid element name: ${key}`);
-      }
-      assertXmlSafe(v);
-    }
-  }
 }

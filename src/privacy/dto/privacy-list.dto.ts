@@ -47,8 +47,8 @@ function markPositions(value: unknown): unknown {
 }
 
 /** The index of an earlier item with the same order, or -1. */
-function earlierDuplicate(item: Positioned, order: unknown): number {
-  const position = item[POSITION];
+function earlierDuplicate(item: Positioned | undefined, order: unknown): number {
+  const position = item?.[POSITION];
   if (!position || !Number.isInteger(order)) return -1;
   return position.list
     .slice(0, position.index)
