@@ -1,6 +1,9 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
 import { AuthModule } from './auth/auth.module';
+import { ChatsModule } from './chats/chats.module';
+import { RateLimitGuard } from './common/rate-limit.guard';
 import { AppConfig } from './config/config';
 import { ConfigModule } from './config/config.module';
 import { EventsModule } from './events/events.module';
@@ -9,6 +12,7 @@ import { HealthModule } from './health/health.module';
 import { LinkModule } from './link/link.module';
 import { PresenceModule } from './presence/presence.module';
 import { PrivacyModule } from './privacy/privacy.module';
+import { RoomsModule } from './rooms/rooms.module';
 import { RosterModule } from './roster/roster.module';
 import { SoapModule } from './soap/soap.module';
 
@@ -22,6 +26,7 @@ export class AppModule {
   static forConfig(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
+      providers: [{ provide: APP_GUARD, useClass: RateLimitGuard }],
       imports: [
         ConfigModule.forRoot(config),
         LoggerModule.forRoot({
@@ -41,8 +46,10 @@ export class AppModule {
         AuthModule,
         RosterModule,
         PresenceModule,
+        ChatsModule,
         PrivacyModule,
         GatewaysModule,
+        RoomsModule,
         EventsModule,
       ],
     };

@@ -112,3 +112,22 @@ describe('upstream down', () => {
     }
   });
 });
+
+describe('rate limit', () => {
+  it('answers 429 rate.LIMITED with Retry-After past RATE_LIMIT per minute, before any upstream call', async () => {
+    const stack = await startStack({ config: { rateLimitPerMinute: 5 } });
+    try {
+      const token = await stack.api.login('alice'); // 1
+      for (let i = 0; i < 4; i++) expect((await stack.api.put('/v1/presence', { show: 'online' }, token)).status).toBe(204);
+      stack.sim.resetRequests();
+      const limited = await stack.api.put('/v1/presence', { show: 'away' }, token);
+      expect(limited.status).toBe(429);
+      expect(limited.body.code).toBe('rate.LIMITED');
+      expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect(stack.sim.requestCount('IMSetPresenceRequest')).toBe(0);
+      expect((await stack.api.get('/health/live')).status).toBe(200); // not limited
+    } finally {
+      await stack.close();
+    }
+  });
+});

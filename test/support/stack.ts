@@ -82,6 +82,7 @@ export async function startStack(options: { sim?: SimulatorOptions; config?: Par
     upstreamTimeoutMs: 2_000,
     longPollWaitMs: 5_000,
     rosterTimeoutMs: 2_000,
+    rateLimitPerMinute: 0, // tests send many requests from one address; one test turns it on
     ...options.config,
   };
   const app = await createApp(config);

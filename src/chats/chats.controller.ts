@@ -1,0 +1,87 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiParam, ApiParamOptions, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { BearerToken } from '../auth/bearer-token.decorator';
+import { ChatSummaryDto } from '../roster/dto/contact.dto';
+import { ChatsService } from './chats.service';
+import { ChatDto, CreateChatDto, InvitationDto, PostMessageDto, SentMessageDto, TypingDto } from './dto/chat.dto';
+import { AfterSeqPipe, ChatThreadPipe, MAX_CHAT_THREAD_LENGTH } from './thread.pipe';
+
+const THREAD_PARAM: ApiParamOptions = {
+  name: 'thread',
+  description: 'The chat\'s thread id (percent-encoded), as in events and `GET /v1/chats`.',
+  schema: { type: 'string', minLength: 1, maxLength: MAX_CHAT_THREAD_LENGTH, example: 'chat-alice%example.com-0' },
+};
+
+/**
+ * 1:1 chats (and sending into any chat). Sends answer with the real thread and seq from the upstream's
+ * echo; when it does not come in time: 504 `message.NO_ECHO` (the message may still have gone out).
+ */
+@ApiTags('chats')
+@ApiBearerAuth()
+@Controller('v1/chats')
+export class ChatsController {
+  constructor(private readonly chats: ChatsService) {}
+
+  /** Open chats and their participants (nicknames in rooms). */
+  @Get()
+  list(@BearerToken() token: string): Promise<ChatSummaryDto[]> {
+    return this.chats.list(token);
+  }
+
+  /** Starts a 1:1 chat (or continues the open one with that partner) with a first message. */
+  @Post()
+  start(@BearerToken() token: string, @Body() body: CreateChatDto): Promise<SentMessageDto> {
+    return this.chats.start(token, body.to, { text: body.text, html: body.html });
+  }
+
+  /** A chat's participants and history; 404 `not_found` for an unknown thread. */
+  @Get(':thread')
+  @ApiParam(THREAD_PARAM)
+  @ApiQuery({ name: 'after', required: false, type: 'integer', description: 'Only messages with a greater seq (0 = all).' })
+  get(
+    @BearerToken() token: string,
+    @Param('thread', ChatThreadPipe) thread: string,
+    @Query('after', AfterSeqPipe) after: number,
+  ): Promise<ChatDto> {
+    return this.chats.get(token, thread, after);
+  }
+
+  /**
+   * Sends a message. The answer's `thread` is the real one: if the thread was closed meanwhile, the
+   * IM server starts a new chat. 409 `chat.ADDRESS_UNKNOWN` when the thread's room address is unknown
+   * and `to` is absent.
+   */
+  @Post(':thread/messages')
+  @ApiParam(THREAD_PARAM)
+  post(
+    @BearerToken() token: string,
+    @Param('thread', ChatThreadPipe) thread: string,
+    @Body() body: PostMessageDto,
+  ): Promise<SentMessageDto> {
+    return this.chats.post(token, thread, body);
+  }
+
+  /** Typing started or stopped; the other side gets a `typing` event. */
+  @Put(':thread/typing')
+  @ApiParam(THREAD_PARAM)
+  @HttpCode(204)
+  typing(@BearerToken() token: string, @Param('thread', ChatThreadPipe) thread: string, @Body() body: TypingDto): Promise<void> {
+    return this.chats.typing(token, thread, body.typing);
+  }
+
+  /** Closes the chat (leaves the room); a `chatClosed` event follows. */
+  @Delete(':thread')
+  @ApiParam(THREAD_PARAM)
+  @HttpCode(204)
+  close(@BearerToken() token: string, @Param('thread', ChatThreadPipe) thread: string): Promise<void> {
+    return this.chats.close(token, thread);
+  }
+
+  /** Invites someone; a 1:1 chat becomes a room first (same thread). The invitee gets an `invitation` event. */
+  @Post(':thread/invitations')
+  @ApiParam(THREAD_PARAM)
+  @HttpCode(204)
+  invite(@BearerToken() token: string, @Param('thread', ChatThreadPipe) thread: string, @Body() body: InvitationDto): Promise<void> {
+    return this.chats.invite(token, thread, body.address, body.message);
+  }
+}

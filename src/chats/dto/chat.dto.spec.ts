@@ -1,0 +1,90 @@
+import { ProblemDocument, ProblemException } from '../../common/problem';
+import { createValidationPipe } from '../../common/validation';
+import { AfterSeqPipe, ChatThreadPipe } from '../thread.pipe';
+import { CreateChatDto, InvitationDto, PostMessageDto, TypingDto } from './chat.dto';
+
+const pipe = createValidationPipe();
+const transform = (metatype: new () => object, value: unknown) => pipe.transform(value, { type: 'body', metatype, data: '' });
+
+async function rejected(metatype: new () => object, value: unknown): Promise<ProblemDocument> {
+  try {
+    await transform(metatype, value);
+  } catch (err) {
+    if (err instanceof ProblemException) return err.problem;
+    throw err;
+  }
+  throw new Error('expected the body to be rejected');
+}
+
+describe('CreateChatDto / PostMessageDto', () => {
+  it('accepts text, html and to at their limits', async () => {
+    await expect(transform(CreateChatDto, { to: 'bob@example.com', text: 't'.repeat(10_000), html: '<b>x</b>' })).resolves.toBeInstanceOf(CreateChatDto);
+    await expect(transform(PostMessageDto, { text: '/me waves', html: 'h'.repeat(30_000) })).resolves.toBeDefined();
+    await expect(transform(PostMessageDto, { text: '/block is still sent', to: 'room@conference.example.com' })).resolves.toBeDefined();
+  });
+
+  it.each<[string, new () => object, Record<string, unknown>, string]>([
+    ['no text', PostMessageDto, {}, 'text'],
+    ['a blank text', PostMessageDto, { text: ' \n ' }, 'text'],
+    ['a text over 10 000', PostMessageDto, { text: 't'.repeat(10_001) }, 'text'],
+    ['a text with U+0001', PostMessageDto, { text: 'a\u0001' }, 'text'],
+    ['an upstream command', PostMessageDto, { text: '/join room@conference.example.com' }, 'text'],
+    ['a bare command', PostMessageDto, { text: '/INFO' }, 'text'],
+    ['a null html', PostMessageDto, { text: 'x', html: null }, 'html'],
+    ['an html over 30 000', PostMessageDto, { text: 'x', html: 'h'.repeat(30_001) }, 'html'],
+    ['malformed html', PostMessageDto, { text: 'x', html: '<b>' }, 'html'],
+    ['an unknown entity', PostMessageDto, { text: 'x', html: '&foo;' }, 'html'],
+    ['a to with a resource', PostMessageDto, { text: 'x', to: 'bob@example.com/phone' }, 'to'],
+    ['a subject (never sent)', PostMessageDto, { text: 'x', subject: 'hi' }, 'subject'],
+    ['no to', CreateChatDto, { text: 'x' }, 'to'],
+    ['a to without a domain', CreateChatDto, { to: 'bob', text: 'x' }, 'to'],
+    ['a non-string html', CreateChatDto, { to: 'bob@example.com', text: 'x', html: 5 }, 'html'],
+  ])('rejects %s, naming the field', async (_what, metatype, body, field) => {
+    const problem = await rejected(metatype, body);
+    expect(problem).toMatchObject({ status: 400, code: 'request.INVALID' });
+    expect(problem.errors).toEqual([{ field, message: expect.stringMatching(new RegExp(`^(${field} |property ${field} )`)) }]);
+  });
+});
+
+describe('TypingDto / InvitationDto', () => {
+  it('typing must be a boolean', async () => {
+    await expect(transform(TypingDto, { typing: false })).resolves.toEqual({ typing: false });
+    expect((await rejected(TypingDto, { typing: 'true' })).errors).toEqual([{ field: 'typing', message: expect.any(String) }]);
+  });
+
+  it('an invitation needs a bare address; the message is optional and XML-safe', async () => {
+    await expect(transform(InvitationDto, { address: 'carol@example.com', message: '' })).resolves.toBeDefined();
+    expect((await rejected(InvitationDto, { message: 'hi' })).errors?.map((e) => e.field)).toEqual(['address']);
+    expect((await rejected(InvitationDto, { address: 'carol@example.com', message: 'm'.repeat(1025) })).errors?.map((e) => e.field)).toEqual(['message']);
+  });
+});
+
+describe('ChatThreadPipe / AfterSeqPipe', () => {
+  const thread = new ChatThreadPipe();
+  const after = new AfterSeqPipe();
+  const meta = (data: string) => ({ type: 'param' as const, data });
+
+  it('accepts thread ids of 1..256 characters', () => {
+    expect(thread.transform('chat-alice%example.com-0', meta('thread'))).toBe('chat-alice%example.com-0');
+    expect(thread.transform('x'.repeat(256), meta('thread'))).toHaveLength(256);
+  });
+
+  it.each(['', 'x'.repeat(257), 'a\u0000b', 'a\tb', '\uFFFF', 5])('rejects the thread %j with a 400 naming it', (value) => {
+    expect(() => thread.transform(value, meta('thread'))).toThrow(ProblemException);
+    try {
+      thread.transform(value, meta('thread'));
+    } catch (err) {
+      expect((err as ProblemException).problem.errors).toEqual([{ field: 'thread', message: expect.stringMatching(/^thread /) }]);
+    }
+  });
+
+  it('after: absent is 0; non-negative integers as string or already converted', () => {
+    expect(after.transform(undefined, meta('after'))).toBe(0);
+    expect(after.transform('12', meta('after'))).toBe(12);
+    expect(after.transform(3, meta('after'))).toBe(3);
+  });
+
+  it.each(['-1', '1.5', 'x', '', ['1', '2'], -1, 1.5, Number.NaN])('after: rejects %j', (value) => {
+    expect(() => after.transform(value, meta('after'))).toThrow(ProblemException);
+  });
+});

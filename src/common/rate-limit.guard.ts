@@ -1,0 +1,32 @@
+import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
+import { bearerFromHeader } from '../auth/bearer-token.decorator';
+import { APP_CONFIG, AppConfig } from '../config/config';
+import { tokenKey } from '../link/link-registry.service';
+import { ProblemException } from './problem';
+import { RateLimiter } from './rate-limiter';
+
+/** `RATE_LIMIT` requests per minute per token and per client address; 429 `rate.LIMITED` beyond. */
+@Injectable()
+export class RateLimitGuard implements CanActivate {
+  private readonly limiter?: RateLimiter;
+
+  constructor(@Inject(APP_CONFIG) config: AppConfig) {
+    if (config.rateLimitPerMinute > 0) this.limiter = new RateLimiter(config.rateLimitPerMinute);
+  }
+
+  canActivate(context: ExecutionContext): boolean {
+    if (!this.limiter || context.getType() !== 'http') return true;
+    const request = context.switchToHttp().getRequest<FastifyRequest>();
+    if (!request.url.startsWith('/v1/')) return true; // health checks and docs are not limited
+    const token = bearerFromHeader(request.headers.authorization);
+    const waits = [this.limiter.hit(`ip:${request.ip}`), token ? this.limiter.hit(`token:${tokenKey(token)}`) : 0];
+    const retryAfter = Math.max(...waits);
+    if (retryAfter > 0) {
+      throw new ProblemException(429, 'rate.LIMITED', `Too many requests; retry in ${retryAfter} s.`, undefined, {
+        headers: { 'Retry-After': String(retryAfter) },
+      });
+    }
+    return true;
+  }
+}
