@@ -180,7 +180,7 @@ describe('chats over real HTTP and WebSocket', () => {
     expect(bobEvents.events('message').map(key)).toEqual(before);
   });
 
-  it('an invitation reaches the invitee as an invitation event', async () => {
+  it('an invitation reaches the invitee as an invitation event, and the invitee joins and talks', async () => {
     const withCarol = await stack.api.post('/v1/chats', { to: CAROL, text: 'Hi Carol' }, alice);
     expect(withCarol.status).toBe(201);
     const room = `${withCarol.body.thread}@conf.example.com`;
@@ -189,6 +189,15 @@ describe('chats over real HTTP and WebSocket', () => {
     const invitation = await bobEvents.waitFor((f) => f.type === 'invitation' && f.data.room === room);
     expect(invitation.data).toEqual({ thread: withCarol.body.thread, room, message: expect.stringContaining('Join us') });
     expect(stack.sim.chats(ALICE).find((c) => c.thread === withCarol.body.thread)?.room).toBe(room);
+
+    // bob accepts: joins the room on the invitation's thread, and can talk in it.
+    const joined = await stack.api.post(`/v1/rooms/${encodeURIComponent(room)}/join`, { thread: invitation.data.thread }, bob);
+    expect(joined.status).toBe(200);
+    expect(joined.body.thread).toBe(invitation.data.thread);
+    await aliceEvents.waitFor((f) => f.type === 'participantJoined' && f.data.thread === withCarol.body.thread && f.data.participant.address === 'bob');
+    const said = await stack.api.post(path(invitation.data.thread, '/messages'), { text: 'thanks for the invite' }, bob);
+    expect(said.status).toBe(201);
+    await aliceEvents.waitFor((f) => f.type === 'message' && f.data.thread === withCarol.body.thread && f.data.text === 'thanks for the invite');
   });
 
   it('closing a chat emits chatClosed; a send on the stale thread reports the new thread', async () => {

@@ -74,6 +74,16 @@ describe('privacy lists over real HTTP and WebSocket', () => {
     expect(seen.data).toEqual({ address: FRIEND.address, show: 'away', status: 'allowed' });
     await new Promise((r) => setTimeout(r, 150));
     expect(socket.frames.slice(mark).filter(presenceOf(OTHER.address))).toEqual([]);
+
+    // Messages too: other's chat message is dropped, friend's arrives (sent in that order).
+    expect((await api.post('/v1/chats', { to: ALICE, text: 'buy cheap stuff' }, other)).status).toBe(201);
+    expect((await api.post('/v1/chats', { to: ALICE, text: 'hello from a friend' }, friend)).status).toBe(201);
+    const message = await socket.waitFor((f) => f.type === 'message' && f.data.from === FRIEND.address);
+    expect(message.data.text).toBe('hello from a friend');
+    await new Promise((r) => setTimeout(r, 150));
+    expect(socket.frames.filter((f) => f.type === 'message' && f.data.from === OTHER.address)).toEqual([]);
+    const chats = await api.get('/v1/chats', alice);
+    expect(chats.body.map((c: { participants: { address: string }[] }) => c.participants[0]?.address)).not.toContain(OTHER.address);
   });
 
   it('a named list reads back exactly as written, in order, and is not the default', async () => {
