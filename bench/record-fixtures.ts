@@ -16,7 +16,7 @@ const ME = 'alice@example.com';
 const PARTNER = 'bob@example.com';
 
 /** A plausible conversation: mostly short lines, a few longer ones, two with markup. */
-const LINES: { from: 'partner' | 'partner'; text: string; html?: string }[] = [
+const LINES: { from: 'me' | 'partner'; text: string; html?: string }[] = [
   { from: 'me', text: 'Hi Bob, do you have a minute about the release?' },
   { from: 'partner', text: 'Sure, what is up?' },
   { from: 'me', text: 'The build for 7.2 failed overnight, the IM tests timed out again.' },

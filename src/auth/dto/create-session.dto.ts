@@ -10,7 +10,7 @@ export class CreateSessionDto {
   account: string;
 
   /** Sent upstream once and never kept. */
-  @ApiProperty({ format: 'password', minLength: 1, maxLength: 1024, writeOnly: true })
+  @ApiProperty({ format: 'password', minLength: 1, maxLength: 1024, writeOnly: true, example: 'alice-pass' })
   @IsXmlSafe()
   @Length(1, 1024)
   @IsString()

@@ -113,7 +113,7 @@ export class CreateChatDto {
 /** Body of `PUT /v1/chats/{thread}/typing`. */
 export class TypingDto {
   /** true: "is typing"; false: "stopped typing". */
-  @ApiProperty()
+  @ApiProperty({ example: true })
   @IsBoolean()
   typing: boolean;
 }

@@ -40,12 +40,12 @@ export class SetPresenceDto {
 
 /** Body of `PUT /v1/presence/idle`. */
 export class SetIdleDto {
-  @ApiProperty()
+  @ApiProperty({ example: true })
   @IsBoolean()
   idle: boolean;
 
   /** How long the user has been idle, in seconds. */
-  @ApiProperty({ type: 'integer', minimum: 0, maximum: MAX_IDLE_SECONDS })
+  @ApiProperty({ type: 'integer', minimum: 0, maximum: MAX_IDLE_SECONDS, example: 300 })
   @Max(MAX_IDLE_SECONDS)
   @Min(0)
   @IsInt()

@@ -45,12 +45,12 @@ export class AddContactDto extends UpdateContactDto {
 /** Body of `POST /v1/roster/requests/{address}`: answers a subscription request. */
 export class AnswerSubscriptionDto extends UpdateContactDto {
   /** Whether the requester may see this account's presence. */
-  @ApiProperty()
+  @ApiProperty({ example: true })
   @IsBoolean()
   authorize: boolean;
 
   /** Also add the requester to this roster. */
-  @ApiPropertyOptional({ default: false })
+  @ApiPropertyOptional({ default: false, example: true })
   @IsOptionalNonNull()
   @IsBoolean()
   addToRoster?: boolean;

@@ -1,0 +1,34 @@
+/**
+ * The proxy under test, in a process of its own so its CPU, memory and event-loop figures are its
+ * own: built by createApp exactly as production, pointed at the canned upstream. The measuring
+ * commands (IPC from the bench) exist only in this wrapper, never in the service.
+ */
+import 'reflect-metadata';
+import type { AddressInfo } from 'node:net';
+import { createApp } from '../src/app.setup';
+import { loadConfig } from '../src/config/config';
+import { LinkRegistry } from '../src/link/link-registry.service';
+import { reportReady, serveIpc } from './lib/child';
+import { processStatsCommands } from './lib/process-stats';
+
+async function main(): Promise<void> {
+  const config = {
+    ...loadConfig({}),
+    host: '127.0.0.1',
+    port: 0,
+    upstreamUrl: process.env.BENCH_UPSTREAM_URL,
+    logLevel: process.env.BENCH_LOG_LEVEL ?? 'warn',
+    // One bench token makes thousands of requests a minute.
+    rateLimitPerMinute: 0,
+  };
+  const app = await createApp(config);
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const links = app.get(LinkRegistry);
+  serveIpc({ ...processStatsCommands(), links: () => links.size });
+  reportReady((app.getHttpServer().address() as AddressInfo).port);
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
