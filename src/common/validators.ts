@@ -105,7 +105,7 @@ export function checkGroupName(value: unknown): string | undefined {
  * Builds a class-validator decorator from a `check*` function. With `each: true` the message names
  * the first offending item by index (`groups.2 must not contain a comma`).
  */
-function fromCheck(name: string, check: (value: unknown) => string | undefined) {
+export function fromCheck(name: string, check: (value: unknown) => string | undefined) {
   return (validationOptions?: ValidationOptions): PropertyDecorator =>
     ValidateBy(
       {

@@ -1,20 +1,10 @@
-import { ProblemDocument, ProblemException } from '../../common/problem';
-import { createValidationPipe } from '../../common/validation';
+import { ProblemException } from '../../common/problem';
+import { rejectedBody, validateBody } from '../../common/testing/validate-body';
 import { AfterSeqPipe, ChatThreadPipe } from '../thread.pipe';
 import { CreateChatDto, InvitationDto, PostMessageDto, TypingDto } from './chat.dto';
 
-const pipe = createValidationPipe();
-const transform = (metatype: new () => object, value: unknown) => pipe.transform(value, { type: 'body', metatype, data: '' });
-
-async function rejected(metatype: new () => object, value: unknown): Promise<ProblemDocument> {
-  try {
-    await transform(metatype, value);
-  } catch (err) {
-    if (err instanceof ProblemException) return err.problem;
-    throw err;
-  }
-  throw new Error('expected the body to be rejected');
-}
+const transform = validateBody;
+const rejected = rejectedBody;
 
 describe('CreateChatDto / PostMessageDto', () => {
   it('accepts text, html and to at their limits', async () => {

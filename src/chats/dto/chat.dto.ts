@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsString, MaxLength, ValidateBy, ValidationOptions } from 'class-validator';
-import { IsBareJid, IsOptionalNonNull, IsXmlSafe, checkXmlSafe } from '../../common/validators';
+import { IsBoolean, IsString, MaxLength } from 'class-validator';
+import { IsBareJid, IsOptionalNonNull, IsXmlSafe, checkXmlSafe, fromCheck } from '../../common/validators';
 import type { HistoryMessage } from '../../im/chats';
 import { prepareXhtml } from '../../im/xhtml';
 import type { Participant } from '../../link/events';
@@ -40,20 +40,6 @@ export function checkMessageHtml(value: unknown): string | undefined {
   if (codePoints(value) > MAX_MESSAGE_HTML_LENGTH) return `must be at most ${MAX_MESSAGE_HTML_LENGTH} characters long`;
   const check = prepareXhtml(value);
   return check.ok ? undefined : check.problem;
-}
-
-function fromCheck(name: string, check: (value: unknown) => string | undefined) {
-  return (validationOptions?: ValidationOptions): PropertyDecorator =>
-    ValidateBy(
-      {
-        name,
-        validator: {
-          validate: (value: unknown): boolean => check(value) === undefined,
-          defaultMessage: (args) => `${args?.property ?? 'value'} ${check(args?.value) ?? 'is invalid'}`,
-        },
-      },
-      validationOptions,
-    );
 }
 
 const IsMessageText = fromCheck('isMessageText', checkMessageText);

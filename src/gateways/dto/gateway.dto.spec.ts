@@ -1,19 +1,8 @@
-import { ProblemDocument, ProblemException } from '../../common/problem';
-import { createValidationPipe } from '../../common/validation';
+import { rejectedBody, validateBody } from '../../common/testing/validate-body';
 import { RegisterGatewayDto } from './gateway.dto';
 
-const pipe = createValidationPipe();
-const transform = (value: unknown) => pipe.transform(value, { type: 'body', metatype: RegisterGatewayDto, data: '' });
-
-async function rejected(value: unknown): Promise<ProblemDocument> {
-  try {
-    await transform(value);
-  } catch (err) {
-    if (err instanceof ProblemException) return err.problem;
-    throw err;
-  }
-  throw new Error('expected the body to be rejected');
-}
+const transform = (value: unknown) => validateBody(RegisterGatewayDto, value);
+const rejected = (value: unknown) => rejectedBody(RegisterGatewayDto, value);
 
 describe('RegisterGatewayDto', () => {
   it('accepts a name up to 256 and a password up to 1024 characters, XML specials included', async () => {

@@ -1,19 +1,8 @@
-import { ProblemDocument, ProblemException } from '../../common/problem';
-import { createValidationPipe } from '../../common/validation';
+import { rejectedBody, validateBody } from '../../common/testing/validate-body';
 import { SetIdleDto, SetPresenceDto } from './presence.dto';
 
-const pipe = createValidationPipe();
-const transform = (metatype: new () => object, value: unknown) => pipe.transform(value, { type: 'body', metatype, data: '' });
-
-async function rejected(metatype: new () => object, value: unknown): Promise<ProblemDocument> {
-  try {
-    await transform(metatype, value);
-  } catch (err) {
-    if (err instanceof ProblemException) return err.problem;
-    throw err;
-  }
-  throw new Error('expected the body to be rejected');
-}
+const transform = validateBody;
+const rejected = rejectedBody;
 
 describe('SetPresenceDto', () => {
   it.each(['online', 'chat', 'away', 'xa', 'dnd', 'offline'])('accepts show=%s', async (show) => {

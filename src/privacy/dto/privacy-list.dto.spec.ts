@@ -1,20 +1,9 @@
-import { ProblemDocument, ProblemException } from '../../common/problem';
-import { createValidationPipe } from '../../common/validation';
+import { rejectedBody, validateBody } from '../../common/testing/validate-body';
 import { checkPrivacyListName } from '../privacy-list-name.pipe';
 import { SetPrivacyListDto } from './privacy-list.dto';
 
-const pipe = createValidationPipe();
-const transform = (value: unknown) => pipe.transform(value, { type: 'body', metatype: SetPrivacyListDto, data: '' });
-
-async function rejected(value: unknown): Promise<ProblemDocument> {
-  try {
-    await transform(value);
-  } catch (err) {
-    if (err instanceof ProblemException) return err.problem;
-    throw err;
-  }
-  throw new Error('expected the body to be rejected');
-}
+const transform = (value: unknown) => validateBody(SetPrivacyListDto, value);
+const rejected = (value: unknown) => rejectedBody(SetPrivacyListDto, value);
 
 const allow = { order: 1, action: 'allow', address: 'friend@spam.example' };
 const deny = { order: 2, action: 'deny', address: 'spam.example' };

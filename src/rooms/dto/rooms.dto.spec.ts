@@ -1,22 +1,11 @@
-import { ProblemDocument, ProblemException } from '../../common/problem';
-import { createValidationPipe } from '../../common/validation';
+import { rejectedBody, validateBody } from '../../common/testing/validate-body';
 import { ROOM_SETTINGS } from '../../im/chat-configuration';
 import { parseOwnerFlag } from '../route-params';
 import { MAX_SETTING_TEXT_LENGTH } from './room-settings.dto';
 import { JoinRoomDto, UpdateConfigurationDto } from './rooms.dto';
 
-const pipe = createValidationPipe();
-const transform = (metatype: new () => object, value: unknown) => pipe.transform(value, { type: 'body', metatype, data: '' });
-
-async function rejected(metatype: new () => object, value: unknown): Promise<ProblemDocument> {
-  try {
-    await transform(metatype, value);
-  } catch (err) {
-    if (err instanceof ProblemException) return err.problem;
-    throw err;
-  }
-  throw new Error('expected the body to be rejected');
-}
+const transform = validateBody;
+const rejected = rejectedBody;
 
 const EVERY_WRITABLE = {
   open: true,

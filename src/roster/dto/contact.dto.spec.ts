@@ -1,19 +1,8 @@
-import { ProblemDocument, ProblemException } from '../../common/problem';
-import { createValidationPipe } from '../../common/validation';
+import { rejectedBody, validateBody } from '../../common/testing/validate-body';
 import { AddContactDto, AnswerSubscriptionDto, UpdateContactDto } from './contact.dto';
 
-const pipe = createValidationPipe();
-const transform = (metatype: new () => object, value: unknown) => pipe.transform(value, { type: 'body', metatype, data: '' });
-
-async function rejected(metatype: new () => object, value: unknown): Promise<ProblemDocument> {
-  try {
-    await transform(metatype, value);
-  } catch (err) {
-    if (err instanceof ProblemException) return err.problem;
-    throw err;
-  }
-  throw new Error('expected the body to be rejected');
-}
+const transform = validateBody;
+const rejected = rejectedBody;
 
 /** Invalid name/groups cases, shared by every DTO that has them. */
 const nameAndGroupCases: Array<[string, Record<string, unknown>, string]> = [
