@@ -131,6 +131,12 @@ describe('WebSocket /v1/events', () => {
     await a1.waitFor((f) => f.type === 'pong');
   });
 
+  it('a frame over the payload limit closes the socket with 1009 (message too big)', async () => {
+    const a1 = await open({ token: alice });
+    a1.send({ op: 'subscribe', threads: ['x'.repeat(20_000)] });
+    expect((await a1.closed).code).toBe(1009);
+  });
+
   it('a subscription filter is honoured', async () => {
     const filtered = await open({ token: alice });
     filtered.send({ op: 'subscribe', types: ['subscriptionRequest'] });
