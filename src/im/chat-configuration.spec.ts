@@ -1,30 +1,9 @@
-import { buildEnvelope } from '../soap/envelope';
-import { UpstreamError } from '../soap/upstream-error';
+import { onTheWire as wire, replyElement as body, upstreamErrorOf as rejection } from '../soap/testing/wire';
 import { child, parseXml, XmlNode } from '../soap/xml';
 import {
   configureChatRequest, getChatConfigurationRequest, readChatConfigurationResponse, readModifyChatResponse, ROOM_SETTINGS,
   settingFromWire, settingToWire,
 } from './chat-configuration';
-
-function body(xml: string, name = 'IMGetChatConfigurationResponse'): XmlNode {
-  return child(parseXml(xml), name) as XmlNode;
-}
-
-/** The request element as it goes on the wire (through the real envelope builder), re-parsed. */
-function wire(request: XmlNode): string {
-  const xml = buildEnvelope({}, request);
-  return xml.slice(xml.indexOf('<soap:Body>') + '<soap:Body>'.length, xml.indexOf('</soap:Body>'));
-}
-
-function rejection(fn: () => unknown): UpstreamError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof UpstreamError) return err;
-    throw err;
-  }
-  throw new Error('expected an UpstreamError');
-}
 
 describe('ROOM_SETTINGS', () => {
   it('names every server var once, in the server spellings, and every api.md key once', () => {
@@ -228,8 +207,8 @@ describe('configureChatRequest', () => {
 
 describe('readModifyChatResponse', () => {
   it('accepts thread only, and turns error="not_found" into a not_found result', () => {
-    expect(() => readModifyChatResponse(body('<IMModifyChatResponse thread="t"/>', 'IMModifyChatResponse'))).not.toThrow();
-    expect(rejection(() => readModifyChatResponse(body('<IMModifyChatResponse thread="t" error="not_found"/>', 'IMModifyChatResponse')))).toMatchObject({
+    expect(() => readModifyChatResponse(body('<IMModifyChatResponse thread="t"/>'))).not.toThrow();
+    expect(rejection(() => readModifyChatResponse(body('<IMModifyChatResponse thread="t" error="not_found"/>')))).toMatchObject({
       kind: 'result',
       code: 'not_found',
     });

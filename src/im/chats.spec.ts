@@ -1,30 +1,13 @@
-import { buildEnvelope } from '../soap/envelope';
 import { UpstreamError } from '../soap/upstream-error';
-import { child, parseXml, XmlNode } from '../soap/xml';
+import { onTheWire as wire, replyElement as response } from '../soap/testing/wire';
+import { child, parseXml } from '../soap/xml';
 import {
   addUserRequest, closeChatRequest, getChatRequest, HistoryMessage, messagesAfter, readGetChatResponse,
   readModifyChatResponse, sendMessageRequest, typingRequest,
 } from './chats';
 
-const CTX = { authToken: 'tok', session: '7' };
 const NOW = Date.UTC(2024, 0, 2, 3, 4, 5, 6);
 const now = () => NOW;
-
-/** The request body element exactly as it goes on the wire (inside soap:Body). */
-function wire(body: XmlNode): string {
-  const envelope = buildEnvelope(CTX, body);
-  const match = /<soap:Body>([\s\S]*)<\/soap:Body>/.exec(envelope);
-  if (!match) throw new Error(`no body in ${envelope}`);
-  return match[1];
-}
-
-/** The response element of a hand-written upstream reply. */
-function response(xml: string): XmlNode {
-  const doc = parseXml(xml);
-  const name = Object.keys(doc).find((k) => k.endsWith('Response'));
-  if (!name) throw new Error('no response element');
-  return child(doc, name) as XmlNode;
-}
 
 describe('IMSendMessage builders', () => {
   it('a plain message: addr, thread and <body><text/></body>, no subject', () => {

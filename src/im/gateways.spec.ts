@@ -1,9 +1,6 @@
-import { buildXml, child, parseXml, XmlNode } from '../soap/xml';
+import { replyElement as body } from '../soap/testing/wire';
+import { buildXml } from '../soap/xml';
 import { gatewayListRequest, gatewayRegisterRequest, readGatewayListResponse } from './gateways';
-
-function body(xml: string): XmlNode {
-  return child(parseXml(xml), 'IMGatewayListResponse') ?? {};
-}
 
 describe('readGatewayListResponse', () => {
   it('reads the wire-format example: type, domain, registration or null', () => {

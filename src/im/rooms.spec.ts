@@ -1,30 +1,8 @@
-import { buildEnvelope } from '../soap/envelope';
-import { UpstreamError } from '../soap/upstream-error';
-import { child, parseXml, XmlNode } from '../soap/xml';
+import { onTheWire as wire, replyElement as body, upstreamErrorOf as rejection } from '../soap/testing/wire';
 import {
   joinConferenceRoomRequest, listConferenceRoomsRequest, listConferenceServicesRequest, readConferenceRoomsResponse,
   readConferenceServicesResponse, readJoinConferenceRoomResponse,
 } from './rooms';
-
-function body(xml: string): XmlNode {
-  const doc = parseXml(xml);
-  return child(doc, Object.keys(doc)[0]) as XmlNode;
-}
-
-function wire(request: XmlNode): string {
-  const xml = buildEnvelope({}, request);
-  return xml.slice(xml.indexOf('<soap:Body>') + '<soap:Body>'.length, xml.indexOf('</soap:Body>'));
-}
-
-function rejection(fn: () => unknown): UpstreamError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof UpstreamError) return err;
-    throw err;
-  }
-  throw new Error('expected an UpstreamError');
-}
 
 const ROOM = 'myroom@conference.example.com';
 
