@@ -47,8 +47,10 @@ interface Session {
   token: string;
   notifySeq: number;
   msgSeq: number;
-  /** `<n>` elements waiting for the next reply on this session. */
+  /** `<n>` elements waiting for the next reply on this session (the server's "current batch"). */
   pending: string[];
+  /** Blocks sent but not yet acknowledged: written again in every reply until acked (§5). */
+  sent: { seq: number; xml: string }[];
   parked?: Parked;
   /** Has long-polled at least once: a target for released notifications. */
   listening: boolean;
@@ -62,7 +64,8 @@ const requestCounts: Record<string, number> = {};
 const pollsByToken = new Map<string, number>();
 let maxPollsPerToken = 0;
 let released = 0;
-let mode: 'off' | 'rate' | 'saturate' = 'off';
+/** While saturating: the sessions whose every long-poll is answered at once with a new notification. */
+let saturating: Set<Session> | undefined;
 
 function between(raw: string, open: string, close: string): string | undefined {
   const start = raw.indexOf(open);
@@ -90,7 +93,7 @@ function sessionOf(raw: string, token: string): { session?: Session; created: bo
   const id = raw.startsWith('<session id="', at) ? raw.slice(at + 13, raw.indexOf('"', at + 13)) : undefined;
   const known = id !== undefined ? sessions.get(id) : undefined;
   if (known) return { session: known, created: false };
-  const session: Session = { id: String(nextSession++), token, notifySeq: 0, msgSeq: FIRST_LIVE_SEQ, pending: [], listening: false };
+  const session: Session = { id: String(nextSession++), token, notifySeq: 0, msgSeq: FIRST_LIVE_SEQ, pending: [], sent: [], listening: false };
   sessions.set(session.id, session);
   return { session, created: true };
 }
@@ -100,13 +103,26 @@ function header(session: Session | undefined, created: boolean, notify = ''): st
   return `${ENVELOPE_START}${id}<change token="1"/>${created ? REFRESH : ''}${notify}${HEADER_END}`;
 }
 
-/** Everything pending on the session as one new notify block (the real server's "current batch"). */
+/** The request's `<notify seq=K>`: K ≤ 0 or none discards every sent block, else those up to K (§5). */
+function acknowledge(session: Session, raw: string): void {
+  const at = raw.indexOf('<notify seq="');
+  const k = at < 0 ? 0 : Number(raw.slice(at + 13, raw.indexOf('"', at + 13)));
+  if (session.sent.length === 0) return;
+  session.sent = k > 0 ? session.sent.filter((b) => b.seq > k) : [];
+}
+
+/** Moves what is pending into a new block, and writes every unacknowledged block (more than 20 are dropped, as upstream). */
 function takeBlock(session: Session, extra?: string): string {
   if (extra) session.pending.push(extra);
-  if (session.pending.length === 0) return '';
-  const block = `<notify seq="${++session.notifySeq}"><im>${session.pending.join('')}</im></notify>`;
-  session.pending = [];
-  return block;
+  if (session.pending.length > 0) {
+    const seq = ++session.notifySeq;
+    session.sent.push({ seq, xml: `<notify seq="${seq}"><im>${session.pending.join('')}</im></notify>` });
+    session.pending = [];
+    if (session.sent.length > 20) session.sent = [];
+  }
+  if (session.sent.length === 0) return '';
+  if (session.sent.length === 1) return session.sent[0].xml;
+  return session.sent.map((b) => b.xml).join('');
 }
 
 function send(res: ServerResponse, status: number, xml: string): void {
@@ -149,8 +165,8 @@ function longPoll(raw: string, res: ServerResponse, session: Session, created: b
   session.listening = true;
   // A second wait on the session cancels the first (§6).
   if (session.parked) answerPoll(session, NOOP_DISALLOWED);
-  if (mode === 'saturate') release(session);
-  if (created || session.pending.length > 0) {
+  if (saturating?.has(session)) release(session);
+  if (created || session.pending.length > 0 || session.sent.length > 0) {
     send(res, 200, header(session, created, takeBlock(session)) + noopBody + ENVELOPE_END);
     return;
   }
@@ -168,6 +184,7 @@ function handle(raw: string, res: ServerResponse): void {
   }
   const token = between(raw, '<authToken>', '</authToken>') ?? '';
   const { session, created } = sessionOf(raw, token);
+  if (session) acknowledge(session, raw);
   switch (name) {
     case 'NoOpRequest':
       if (session && raw.includes('wait="1"')) return longPoll(raw, res, session, created);
@@ -203,11 +220,12 @@ server.headersTimeout = 66_000;
 server.requestTimeout = 0;
 
 /** Releases notifications: `rate` spreads `perSecond` over the listening sessions; `saturate` answers every long-poll at once with one. */
-async function runEvents(args: { mode: 'rate' | 'saturate'; perSecond?: number; durationMs: number }): Promise<{ released: number }> {
+async function runEvents(args: { mode: 'rate' | 'saturate'; perSecond?: number; durationMs: number; tokens: string[] }): Promise<{ released: number }> {
   const before = released;
   const start = performance.now();
-  mode = args.mode;
-  const targets = [...sessions.values()].filter((s) => s.listening);
+  const tokens = new Set(args.tokens);
+  const targets = [...sessions.values()].filter((s) => s.listening && tokens.has(s.token));
+  saturating = args.mode === 'saturate' ? new Set(targets) : undefined;
   if (args.mode === 'saturate') {
     for (const s of targets) if (s.parked) release(s);
     await new Promise((r) => setTimeout(r, args.durationMs));
@@ -221,7 +239,7 @@ async function runEvents(args: { mode: 'rate' | 'saturate'; perSecond?: number; 
       await new Promise((r) => setTimeout(r, 1));
     }
   }
-  mode = 'off';
+  saturating = undefined;
   return { released: released - before };
 }
 
@@ -236,6 +254,12 @@ server.listen(0, '127.0.0.1', () => {
       released,
     }),
     events: runEvents,
+    /** Starts a new observation window for the long-polls-per-token maximum; returns the old maximum. */
+    resetPollMaximum: () => {
+      const old = maxPollsPerToken;
+      maxPollsPerToken = Math.max(0, ...pollsByToken.values());
+      return old;
+    },
   });
   reportReady((server.address() as AddressInfo).port);
 });

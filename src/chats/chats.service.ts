@@ -46,7 +46,7 @@ const MAX_CLAIMS = 256;
  */
 @Injectable()
 export class ChatsService {
-  private readonly claims = new WeakMap<Link, string[]>();
+  private readonly claims = new WeakMap<Link, Set<string>>();
 
   constructor(
     private readonly links: LinkRegistry,
@@ -147,9 +147,9 @@ export class ChatsService {
 
     const claim = (data: EventData['message']): SentMessage | undefined => {
       const key = `${data.thread}\u0000${data.seq}`;
-      if (claims.includes(key)) return undefined;
-      claims.push(key);
-      if (claims.length > MAX_CLAIMS) claims.shift();
+      if (claims.has(key)) return undefined;
+      claims.add(key);
+      if (claims.size > MAX_CLAIMS) claims.delete(claims.values().next().value as string);
       matched = true;
       return { thread: data.thread, seq: data.seq, sentAt: data.sentAt };
     };
@@ -188,10 +188,10 @@ export class ChatsService {
     return result;
   }
 
-  private claimsOf(link: Link): string[] {
+  private claimsOf(link: Link): Set<string> {
     let claims = this.claims.get(link);
     if (!claims) {
-      claims = [];
+      claims = new Set();
       this.claims.set(link, claims);
     }
     return claims;

@@ -36,6 +36,7 @@ function makeLink(soap: ScriptedSoap): { link: Link; events: LinkEvent[] } {
   const link = new Link('token', soap as unknown as SoapClient, { longPollWaitMs: 1000, longPollMarginMs: 100, userAgent: 'test', eventLog: { maxEvents: 100, maxAgeMs: 60_000 } });
   const events: LinkEvent[] = [];
   // Listen without a poll: the tests drive every exchange themselves.
+  (link as unknown as { poll: object }).poll = { start: () => undefined, stopIfUnwanted: () => undefined };
   (link as unknown as { listeners: Set<(e: LinkEvent) => void> }).listeners.add((e) => events.push(e));
   return { link, events };
 }
@@ -115,16 +116,38 @@ describe('Link', () => {
     const roster = n('<n type="roster"><n type="subscribed" to="b@x" name="B" groups="G"/></n>');
     const soap = new ScriptedSoap().reply(ok('11', [], true)).reply(ok('11', [[1, [roster]]]));
     const { link } = makeLink(soap);
-    (link as unknown as { poll: object }).poll = { start: () => undefined, stopIfUnwanted: () => undefined };
     const wait = link.waitFor((e) => (e.type === 'roster' ? e.data.contacts : undefined), 1000, 'roster.TIMEOUT');
     await link.call(body);
     await expect(wait.promise).resolves.toEqual([{ address: 'b@x', name: 'B', groups: ['G'], subscription: 'to', pending: false }]);
   });
 
+  it('a waiter the call\'s own reply satisfies starts no long-poll; an unsatisfied one starts it after the call', async () => {
+    const roster = n('<n type="roster"/>');
+    const soap = new ScriptedSoap()
+      .reply(ok('11', [], true))
+      .reply(ok('11', [[1, [roster]]])) // IMGetRoster carries the roster
+      .reply(ok('11')) // IMGetRoster without it: the long-poll must fetch it
+      .reply(ok('11', [[2, [roster]]])); // the NoOp
+    const link = new Link('token', soap as unknown as SoapClient, { longPollWaitMs: 1000, longPollMarginMs: 100, userAgent: 'test', eventLog: { maxEvents: 10, maxAgeMs: 60_000 } });
+    const settle = () => new Promise((r) => setTimeout(r, 20));
+    const select = (e: { type: string }) => (e.type === 'roster' ? true : undefined);
+
+    const first = link.waitFor(select, 1000, 'roster.TIMEOUT');
+    await link.call(body);
+    await first.promise;
+    await settle();
+    expect(soap.calls.map((c) => c.name)).toEqual(['IMGatewayListRequest', 'IMGetRosterRequest']);
+
+    const second = link.waitFor(select, 1000, 'roster.TIMEOUT');
+    await link.call(body);
+    await second.promise;
+    expect(soap.calls.map((c) => c.name)).toEqual(['IMGatewayListRequest', 'IMGetRosterRequest', 'IMGetRosterRequest', 'NoOpRequest']);
+    await link.close(undefined, false);
+  });
+
   it('a waiter times out with its code', async () => {
     const soap = new ScriptedSoap();
     const { link } = makeLink(soap);
-    (link as unknown as { poll: object }).poll = { start: () => undefined, stopIfUnwanted: () => undefined };
     const wait = link.waitFor(() => undefined, 20, 'roster.TIMEOUT');
     await expect(wait.promise).rejects.toMatchObject({ kind: 'timeout', code: 'roster.TIMEOUT' });
   });

@@ -104,6 +104,7 @@ export class Link {
     } finally {
       this.inFlight--;
       this.lastActivity = Date.now();
+      if (this.inFlight === 0) this.poll.start(); // for waiters the reply did not satisfy
     }
   }
 
@@ -166,7 +167,11 @@ export class Link {
   } {
     this.assertOpen();
     const waiting = this.waiters.add(select, timeoutMs, timeoutCode);
-    this.poll.start();
+    // The awaited notification usually comes in the reply to the call the caller makes next: start
+    // the long-poll only if that call is not under way, or (see call) still unanswered when it ends.
+    setImmediate(() => {
+      if (this.inFlight === 0) this.poll.start();
+    });
     return waiting;
   }
 

@@ -1,22 +1,13 @@
-import { buildEnvelope, readEnvelope } from './envelope';
+import { buildEnvelope, NS, readEnvelope, RequestBody, RequestContext, SOAP12_NS } from './envelope';
 import { interpret } from './soap-client';
+import { upstreamErrorOf as caught } from './testing/wire';
 import { UpstreamError } from './upstream-error';
-import { parseXml } from './xml';
+import { attr, buildXml, child, elementNames, parseXml, text, XmlNode } from './xml';
 
 const S12 = 'http://www.w3.org/2003/05/soap-envelope';
 const S11 = 'http://schemas.xmlsoap.org/soap/envelope/';
 const envelope = (header: string, body: string, ns = S12) =>
   `<soap:Envelope xmlns:soap="${ns}"><soap:Header>${header}</soap:Header><soap:Body>${body}</soap:Body></soap:Envelope>`;
-
-function caught(fn: () => unknown): UpstreamError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof UpstreamError) return err;
-    throw err;
-  }
-  throw new Error('expected an UpstreamError');
-}
 
 describe('buildEnvelope', () => {
   it('writes a SOAP 1.2 envelope with the context header: token, session id, ack and user agent', () => {
@@ -129,5 +120,48 @@ describe('interpret (HTTP status and body → result or error)', () => {
     ['HTTP 503', 503, '', 'unavailable'],
   ])('%s → %s', (_name, status, body, kind) => {
     expect(caught(() => interpret(status as number, body as string)).kind).toBe(kind);
+  });
+});
+
+describe('buildEnvelope is injection-proof (fuzz)', () => {
+  // The generic form of the same header: buildEnvelope must write exactly what buildXml writes for it.
+  const viaBuildXml = (ctx: RequestContext, body: RequestBody): string => {
+    const context: XmlNode = { '@_xmlns': NS.zimbra };
+    if (ctx.authToken !== undefined) context.authToken = ctx.authToken;
+    if (ctx.session === 'new') context.session = '';
+    else if (ctx.session !== undefined) context.session = { '@_id': ctx.session };
+    if (ctx.notifySeq !== undefined && ctx.notifySeq > 0) context.notify = { '@_seq': String(ctx.notifySeq) };
+    if (ctx.userAgent) context.userAgent = { '@_name': ctx.userAgent.name, ...(ctx.userAgent.version ? { '@_version': ctx.userAgent.version } : {}) };
+    return buildXml({ 'soap:Envelope': { '@_xmlns:soap': SOAP12_NS, 'soap:Header': { context }, 'soap:Body': body } });
+  };
+  let seed = 0x51ed270b;
+  const random = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
+  const ALPHABET = ['<', '>', '&', '"', "'", '/', '=', ' ', '\t', '\n', '\r', ']]>', '<!--', '&amp;', '&#60;', 'a', 'é', '😀', '</context>', '?>'];
+  const hostile = () => Array.from({ length: Math.floor(random() * 16) }, () => ALPHABET[Math.floor(random() * ALPHABET.length)]).join('');
+  const maybe = <T>(value: () => T): T | undefined => (random() < 0.8 ? value() : undefined);
+
+  it('writes byte for byte what the generic builder writes, and reads back as sent, for 2 000 hostile contexts', () => {
+    for (let i = 0; i < 2_000; i++) {
+      const ctx: RequestContext = {
+        authToken: maybe(hostile),
+        session: maybe(() => (random() < 0.2 ? 'new' : hostile())),
+        notifySeq: maybe(() => Math.floor(random() * 1_000)),
+        userAgent: maybe(() => ({ name: hostile(), version: maybe(hostile) })),
+      };
+      const body = { IMSendMessageRequest: { '@_xmlns': NS.im, message: { '@_addr': hostile(), body: { text: hostile() } } } };
+      const xml = buildEnvelope(ctx, body);
+      expect(xml).toBe(viaBuildXml(ctx, body));
+      const header = child(child(child(parseXml(xml), 'Envelope'), 'Header'), 'context');
+      expect(elementNames(header).every((name) => ['authToken', 'session', 'notify', 'userAgent'].includes(name))).toBe(true);
+      if (ctx.authToken !== undefined) expect(text(child(header, 'authToken'))).toBe(ctx.authToken);
+      if (ctx.session !== undefined && ctx.session !== 'new') expect(attr(child(header, 'session'), 'id')).toBe(ctx.session);
+      if (ctx.userAgent) expect(attr(child(header, 'userAgent'), 'name')).toBe(ctx.userAgent.name);
+    }
+  });
+
+  it('refuses characters XML cannot carry in any header value', () => {
+    expect(() => buildEnvelope({ authToken: 'a\u0001' }, { NoOpRequest: {} })).toThrow();
+    expect(() => buildEnvelope({ session: '\uFFFE' }, { NoOpRequest: {} })).toThrow();
+    expect(() => buildEnvelope({ userAgent: { name: 'x', version: '\u0000' } }, { NoOpRequest: {} })).toThrow();
   });
 });

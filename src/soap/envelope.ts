@@ -1,5 +1,5 @@
 import { UpstreamError } from './upstream-error';
-import { attr, buildXml, child, children, elementNames, text, XmlNode } from './xml';
+import { attr, buildXml, child, children, elementNames, escapeAttr, escapeText, text, XmlNode } from './xml';
 
 export const SOAP12_NS = 'http://www.w3.org/2003/05/soap-envelope';
 export const NS = {
@@ -47,23 +47,26 @@ export interface SoapResponse {
 /** A request body element: `{ IMGetRosterRequest: { '@_xmlns': 'urn:zimbraIM', … } }`. */
 export type RequestBody = XmlNode;
 
-/** Builds a SOAP 1.2 envelope; every value is escaped by the builder. */
+const ENVELOPE_START = `<soap:Envelope xmlns:soap="${SOAP12_NS}"><soap:Header><context xmlns="${NS.zimbra}">`;
+const BODY_START = '</context></soap:Header><soap:Body>';
+const ENVELOPE_END = '</soap:Body></soap:Envelope>';
+
+/**
+ * Builds a SOAP 1.2 envelope. The context header has a fixed shape and is written directly, every
+ * value through the escaping of src/soap/xml.ts; the body goes through buildXml, which escapes too.
+ */
 export function buildEnvelope(ctx: RequestContext, body: RequestBody): string {
-  const context: XmlNode = { '@_xmlns': NS.zimbra };
-  if (ctx.authToken !== undefined) context.authToken = ctx.authToken;
-  if (ctx.session === 'new') context.session = '';
-  else if (ctx.session !== undefined) context.session = { '@_id': ctx.session };
-  if (ctx.notifySeq !== undefined && ctx.notifySeq > 0) context.notify = { '@_seq': String(ctx.notifySeq) };
+  let out = ENVELOPE_START;
+  if (ctx.authToken !== undefined) out += ctx.authToken === '' ? '<authToken/>' : `<authToken>${escapeText(ctx.authToken)}</authToken>`;
+  if (ctx.session === 'new') out += '<session/>';
+  else if (ctx.session !== undefined) out += `<session id="${escapeAttr(ctx.session)}"/>`;
+  if (ctx.notifySeq !== undefined && ctx.notifySeq > 0) out += `<notify seq="${escapeAttr(String(ctx.notifySeq))}"/>`;
   if (ctx.userAgent) {
-    context.userAgent = { '@_name': ctx.userAgent.name, ...(ctx.userAgent.version ? { '@_version': ctx.userAgent.version } : {}) };
+    out += `<userAgent name="${escapeAttr(ctx.userAgent.name)}"`;
+    if (ctx.userAgent.version) out += ` version="${escapeAttr(ctx.userAgent.version)}"`;
+    out += '/>';
   }
-  return buildXml({
-    'soap:Envelope': {
-      '@_xmlns:soap': SOAP12_NS,
-      'soap:Header': { context },
-      'soap:Body': body,
-    },
-  });
+  return out + BODY_START + buildXml(body) + ENVELOPE_END;
 }
 
 /** Reads a parsed SOAP 1.1 or 1.2 envelope into context, body and fault. Throws on anything that is not SOAP. */

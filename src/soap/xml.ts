@@ -13,7 +13,18 @@ const REPEATABLE = new Set([
   'message', 'chats', 'body', 'subject', 'registration',
 ]);
 
-export class XmlError extends Error {}
+/**
+ * Malformed XML. No stack: parse failures are expected (stored message text is probed to see whether
+ * it is markup), and capturing a stack costs more than the parse.
+ */
+export class XmlError extends Error {
+  constructor(message: string) {
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    super(message);
+    Error.stackTraceLimit = limit;
+  }
+}
 
 const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
 const ENTITY_REF = /&(?:#x([0-9a-fA-F]{1,6})|#([0-9]{1,7})|(amp|lt|gt|quot|apos));/g;
@@ -43,6 +54,8 @@ const parser = new XMLParser({
   tagValueProcessor: (_name, value) => decodeEntities(value),
   attributeValueProcessor: (_name, value) => decodeEntities(value),
   isArray: (name, _path, _leaf, isAttribute) => !isAttribute && REPEATABLE.has(name),
+  // isArray needs only the name: no path strings built for every element.
+  jPath: false,
 });
 
 /** Parses a document; malformed XML and any DTD are rejected with XmlError. */
@@ -78,8 +91,8 @@ function escape(value: string, table: Record<string, string>, pattern: RegExp): 
   if (hasNonXmlChar(value)) throw new XmlError('value holds a character XML 1.0 cannot carry');
   return value.replace(pattern, (c) => table[c]);
 }
-const escapeText = (value: string) => escape(value, TEXT_ESCAPES, /[&<>\r]/g);
-const escapeAttr = (value: string) => escape(value, ATTR_ESCAPES, /[&<>"'\t\n\r]/g);
+export const escapeText = (value: string): string => escape(value, TEXT_ESCAPES, /[&<>\r]/g);
+export const escapeAttr = (value: string): string => escape(value, ATTR_ESCAPES, /[&<>"'\t\n\r]/g);
 
 function element(name: string, value: unknown): string {
   if (!XML_NAME.test(name)) throw new XmlError(`invalid element name: ${name}`);
