@@ -109,7 +109,7 @@ describe('Link', () => {
     const { link } = makeLink(soap);
     await expect(link.call(body)).rejects.toBe(fault);
     expect(link.isClosed).toBe(true);
-    expect(() => link.call(body)).rejects.toMatchObject({ code: 'service.AUTH_REQUIRED' });
+    await expect(link.call(body)).rejects.toMatchObject({ code: 'auth.REQUIRED', status: 401 });
   });
 
   it('a waiter registered before the call resolves from a notification in that same reply', async () => {

@@ -1,5 +1,6 @@
 import { gatewayListRequest, endSessionRequest, isWaitDisallowed, longPollRequest } from '../im/account';
 import { setIdleRequest } from '../im/presence';
+import { ProblemException } from '../common/problem';
 import type { NotifyBlock, RequestBody, ResponseContext } from '../soap/envelope';
 import type { CallOptions, SoapClient } from '../soap/soap-client';
 import { UpstreamError } from '../soap/upstream-error';
@@ -296,7 +297,8 @@ export class Link {
   }
 
   private assertOpen(): void {
-    if (this.closed) throw new UpstreamError('fault', 'service.AUTH_REQUIRED', 'the session has ended');
+    // Our answer, not the upstream's: the link ended (logout, or the token died).
+    if (this.closed) throw ProblemException.unauthorized('This session has ended.');
   }
 }
 
