@@ -5,6 +5,8 @@ import { parseClientFrame } from './client-frames';
 export const CLOSE = {
   /** Server going away (shutdown). */
   GOING_AWAY: 1001,
+  /** Something unexpected on our side; the client reconnects (with ?after=). */
+  INTERNAL: 1011,
   /** Upstream trouble while connecting; the client should retry later. */
   TRY_AGAIN_LATER: 1013,
   /** A malformed connection request (e.g. a bad clientId). */

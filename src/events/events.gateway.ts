@@ -46,6 +46,17 @@ export class EventsGateway implements OnGatewayConnection, OnGatewayDisconnect, 
     const socket = new EventSocket(ws, this.config.wsMaxBufferedBytes);
     const entry: SocketEntry = { socket };
     this.sockets.set(ws, entry);
+    try {
+      await this.connect(socket, entry, request);
+    } catch (err) {
+      // E.g. the link ended between authentication and joining: never leave a socket half set up.
+      this.logger.warn(`socket setup failed: ${(err as Error).message}`);
+      socket.close(CLOSE.INTERNAL, 'internal error, reconnect');
+    }
+  }
+
+  private async connect(socket: EventSocket, entry: SocketEntry, request: IncomingMessage): Promise<void> {
+    const ws = socket.ws;
     const url = new URL(request.url ?? '/', 'http://localhost');
     let clientId: string;
     try {
