@@ -73,6 +73,22 @@ export async function startStack(options: { sim?: SimulatorOptions; config?: Par
     noopTimeoutClampMs: [1_000, 1_200_000],
     ...options.sim,
   });
+  const proxy = await startProxy(sim, options.config);
+  return {
+    sim,
+    ...proxy,
+    async close() {
+      await proxy.close();
+      await sim.stop();
+    },
+  };
+}
+
+/** A proxy (the app exactly as production builds it) on an ephemeral port, pointed at `sim`. */
+export async function startProxy(
+  sim: ImSimulator,
+  overrides: Partial<AppConfig> = {},
+): Promise<{ app: NestFastifyApplication; url: string; api: Api; close(): Promise<void> }> {
   const config: AppConfig = {
     ...loadConfig({}),
     host: '127.0.0.1',
@@ -83,22 +99,12 @@ export async function startStack(options: { sim?: SimulatorOptions; config?: Par
     longPollWaitMs: 5_000,
     rosterTimeoutMs: 2_000,
     rateLimitPerMinute: 0, // tests send many requests from one address; one test turns it on
-    ...options.config,
+    ...overrides,
   };
   const app = await createApp(config);
   await app.listen({ port: 0, host: '127.0.0.1' });
-  const address = app.getHttpServer().address() as { port: number };
-  const url = `http://127.0.0.1:${address.port}`;
-  return {
-    sim,
-    app,
-    url,
-    api: new Api(url),
-    async close() {
-      await app.close();
-      await sim.stop();
-    },
-  };
+  const url = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
+  return { app, url, api: new Api(url), close: () => app.close() };
 }
 
 /** Polls `check` until it returns a value (not undefined) or the time runs out. */
