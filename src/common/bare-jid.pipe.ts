@@ -2,7 +2,8 @@ import { ArgumentMetadata, Injectable, PipeTransform } from '@nestjs/common';
 import { ProblemException } from './problem';
 import { checkBareJid, checkDomain } from './validators';
 
-function validateParam(check: (value: unknown) => string | undefined, value: unknown, metadata: ArgumentMetadata): string {
+/** Runs a `check*` function on a URL parameter: a 400 naming the parameter, else the value unchanged. */
+export function validateParam(check: (value: unknown) => string | undefined, value: unknown, metadata: ArgumentMetadata): string {
   const field = metadata.data || metadata.type;
   const problem = check(value);
   if (problem) throw ProblemException.invalid([{ field, message: `${field} ${problem}` }]);

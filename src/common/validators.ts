@@ -91,6 +91,19 @@ export function checkXmlSafe(value: unknown): string | undefined {
 }
 
 /** A roster group name: 1..128 characters, XML-safe, no comma (groups travel comma-joined upstream). */
+/**
+ * An identifier that travels as an XML attribute (a thread id, a list name): 1..max characters,
+ * XML-safe, no control characters (tab/CR/LF would come back as spaces, so it would not round-trip).
+ */
+export function checkIdentifier(value: unknown, max: number): string | undefined {
+  const xml = checkXmlSafe(value);
+  if (xml) return xml;
+  const length = [...(value as string)].length;
+  if (length < 1 || length > max) return `must be 1 to ${max} characters long`;
+  if (CONTROL.test(value as string)) return 'must not contain control characters';
+  return undefined;
+}
+
 export function checkGroupName(value: unknown): string | undefined {
   const xml = checkXmlSafe(value);
   if (xml) return xml;
