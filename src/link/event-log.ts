@@ -17,7 +17,9 @@ export type Replay = { events: LinkEvent[] } | { gap: true };
  */
 export class EventLog {
   private readonly epoch: string;
+  /** Kept events, oldest first, from `head` on; numbers are consecutive, so positions are computed. */
   private readonly entries: { event: LinkEvent; n: number; at: number }[] = [];
+  private head = 0;
   private next = 1;
 
   constructor(private readonly limits: EventLogLimits, now = Date.now()) {
@@ -34,7 +36,7 @@ export class EventLog {
   }
 
   get lastId(): string | null {
-    return this.entries.length ? this.entries[this.entries.length - 1].event.id : this.next > 1 ? `${this.epoch}.${this.next - 1}` : null;
+    return this.next > 1 ? `${this.epoch}.${this.next - 1}` : null;
   }
 
   /** The events after `id`, if every one of them is still here; otherwise a gap. */
@@ -42,9 +44,9 @@ export class EventLog {
     this.trim(now);
     const n = this.parse(id);
     if (n === undefined || n >= this.next) return { gap: true };
-    const oldestKept = this.entries.length ? this.entries[0].n : this.next;
+    const oldestKept = this.head < this.entries.length ? this.entries[this.head].n : this.next;
     if (n < oldestKept - 1) return { gap: true };
-    return { events: this.entries.filter((e) => e.n > n).map((e) => e.event) };
+    return { events: this.entries.slice(this.head + (n + 1 - oldestKept)).map((e) => e.event) };
   }
 
   private parse(id: string): number | undefined {
@@ -54,9 +56,14 @@ export class EventLog {
     return Number.isSafeInteger(n) && n >= 0 ? n : undefined;
   }
 
+  /** Drops by moving `head` (no copying per event); the array is compacted once half of it is dropped. */
   private trim(now: number): void {
-    let drop = Math.max(0, this.entries.length - this.limits.maxEvents);
-    while (drop < this.entries.length && now - this.entries[drop].at > this.limits.maxAgeMs) drop++;
-    if (drop > 0) this.entries.splice(0, drop);
+    const end = this.entries.length;
+    this.head = Math.max(this.head, end - this.limits.maxEvents);
+    while (this.head < end && now - this.entries[this.head].at > this.limits.maxAgeMs) this.head++;
+    if (this.head > 64 && this.head * 2 > end) {
+      this.entries.splice(0, this.head);
+      this.head = 0;
+    }
   }
 }
