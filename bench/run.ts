@@ -83,9 +83,17 @@ function checkDescriptors(): void {
 
 /** BENCH_PROFILE=1 writes a V8 CPU profile of each proxy process to bench/results/profiles (open it in Chrome DevTools). */
 const PROFILE = process.env.BENCH_PROFILE === '1';
-/** BENCH_ONLY=rest,latency,events runs some of the parts (for working on one figure); the others print NaN. */
-const ONLY = new Set((process.env.BENCH_ONLY ?? 'rest,latency,events').split(','));
+/**
+ * BENCH_ONLY=get,post,latency,events runs some of the parts (for working on one figure; `rest` means
+ * get and post); the others print NaN.
+ */
+const ONLY = new Set((process.env.BENCH_ONLY ?? 'rest,latency,events').split(',').flatMap((part) => (part === 'rest' ? ['get', 'post'] : [part])));
 const NONE = { ratio: NaN, proxyRps: NaN, relayRps: NaN, proxyCpuUsPerRequest: NaN, relayCpuUsPerRequest: NaN };
+const NO_PHASE = { released: 0, delivered: 0, perSecond: NaN, p50: NaN, p99: NaN, cpuUsPerEvent: NaN, eventLoopP99: NaN };
+const NO_EVENTS = {
+  rssKiBPerIdleLink: NaN, heapKiBPerIdleLink: NaN, rssKiBPerIdleSocket: NaN, heapKiBPerIdleSocket: NaN,
+  sockets: 0, tokens: 0, links: 0, steady: NO_PHASE, saturated: NO_PHASE,
+};
 
 async function startProxy(upstream: BenchChild): Promise<BenchChild> {
   const proxy = await BenchChild.start('proxy', join(BUILD, 'bench', 'proxy-server.js'), {
@@ -369,7 +377,7 @@ async function main(): Promise<void> {
     logFile: join(RESULTS, 'relay.log'),
   });
   children.push(relay);
-  let proxy = await startProxy(upstream);
+  const proxy = await startProxy(upstream);
 
   const chat = recordedChat();
   const chatPath = `/v1/chats/${encodeURIComponent(chat.thread)}`;
@@ -393,14 +401,14 @@ async function main(): Promise<void> {
   const soapHeaders = { 'content-type': 'application/soap+xml; charset=utf-8' };
 
   log(`REST throughput, ${PLAN.rounds} alternating rounds of ${PLAN.roundMs / 1000} s each:`);
-  const getChat = !ONLY.has('rest') ? NONE : await proxyVsRelay(
+  const getChat = !ONLY.has('get') ? NONE : await proxyVsRelay(
     'GET chat',
     proxy,
     relay,
     { url: proxy.url + chatPath, method: 'GET', headers: {}, tokens: users },
     { url: relay.url + SOAP_PATH, method: 'POST', headers: soapHeaders, body: getChatEnvelope },
   );
-  const postMessage = !ONLY.has('rest') ? NONE : await proxyVsRelay(
+  const postMessage = !ONLY.has('post') ? NONE : await proxyVsRelay(
     'POST message',
     proxy,
     relay,
@@ -415,14 +423,12 @@ async function main(): Promise<void> {
 
   // Memory and events on a fresh proxy process, so the REST runs' heap does not blur the deltas.
   await stopChild(proxy);
-  if (!ONLY.has('events')) return;
   // Long-polls per token are judged while sockets listen. (During the REST runs each send's echo
   // waiter may start a poll that is cancelled at once; the upstream can see the next one arrive before
   // the cancelled one's connection has closed. That figure is kept in the details.)
   const pollsDuringRest = await upstream.request<number>('resetPollMaximum');
-  proxy = await startProxy(upstream);
   log(`Memory and event delivery (${PLAN.sockets} sockets, ${PLAN.socketsPerToken} per token) on a fresh proxy process:`);
-  const events = await memoryAndEvents(proxy, upstream, chat.thread);
+  const events = ONLY.has('events') ? await memoryAndEvents(await startProxy(upstream), upstream, chat.thread) : NO_EVENTS;
   const upstreamStats = await upstream.request<{ maxPollsPerToken: number; requests: Record<string, number> }>('upstream');
 
   const eventLoopDelayMsP99 = Math.max(...Object.values(eventLoopByRun));

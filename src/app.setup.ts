@@ -1,9 +1,9 @@
 import { NestFactory } from '@nestjs/core';
 import { randomUUID } from 'node:crypto';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { ProblemFilter, problemFrameworkErrors } from './common/problem.filter';
+import { createLogger, logRequests, nestLogger } from './common/request-log';
 import { createValidationPipe } from './common/validation';
 import { buildOpenApiDocument, setupDocs } from './docs/openapi';
 import type { AppConfig } from './config/config';
@@ -25,7 +25,9 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forConfig(config), adapter, {
     bufferLogs: true,
   });
-  app.useLogger(app.get(Logger));
+  const logger = createLogger(config.logLevel);
+  app.useLogger(nestLogger(logger));
+  logRequests(app.getHttpAdapter().getInstance(), logger);
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ProblemFilter());
   app.useWebSocketAdapter(new EventsWsAdapter(app, config.wsMaxPayloadBytes));

@@ -224,7 +224,8 @@ export class ProblemFilter implements ExceptionFilter {
     const request = http.getRequest<FastifyRequest | undefined>();
     const reply = http.getResponse<FastifyReply>();
     const mapped = problemFromException(exception, request);
-    this.report(mapped, exception, `${request?.method ?? '?'} ${pathOf(request)}`);
+    // The request id ties this line to the request's `request completed` line.
+    this.report(mapped, exception, `${request?.method ?? '?'} ${pathOf(request)} (request ${request?.id ?? '?'})`);
 
     if (reply && typeof reply.code === 'function') {
       sendProblem(reply, mapped);

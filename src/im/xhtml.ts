@@ -1,5 +1,5 @@
 import { htmlToText } from '../link/mapping/html-text';
-import { hasNonXmlChar, isXmlChar, parseXml } from '../soap/xml';
+import { checkWellFormed, hasNonXmlChar, isXmlChar } from '../soap/xml';
 
 /**
  * Message HTML as the upstream handles it (§12.5, §12.6, §13.2). IMSendMessage converts HTML named
@@ -80,7 +80,7 @@ export function prepareXhtml(html: string): XhtmlCheck {
   const structural = structuralProblem(converted);
   if (structural) return fail(structural);
   try {
-    parseXml(`<body xmlns="${XHTML_NS}">${converted}</body>`);
+    checkWellFormed(`<body xmlns="${XHTML_NS}">${converted}</body>`);
   } catch (err) {
     return fail(`is not well-formed: ${parserReason((err as Error).message)}`);
   }

@@ -1,4 +1,4 @@
-import { XMLParser } from 'fast-xml-parser';
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
 
 /**
  * The one place XML is parsed and built. Parsed documents use fast-xml-parser's object form:
@@ -58,11 +58,18 @@ const parser = new XMLParser({
   jPath: false,
 });
 
+/** Checks that a document is well-formed without building it; malformed XML and any DTD → XmlError. */
+export function checkWellFormed(text: string): void {
+  if (/<!DOCTYPE/i.test(text)) throw new XmlError('DTDs are not accepted');
+  const result = XMLValidator.validate(text);
+  if (result !== true) throw new XmlError(`${result.err.msg}:${result.err.line}:${result.err.col}`);
+}
+
 /** Parses a document; malformed XML and any DTD are rejected with XmlError. */
 export function parseXml(text: string): XmlNode {
-  if (/<!DOCTYPE/i.test(text)) throw new XmlError('DTDs are not accepted');
+  checkWellFormed(text);
   try {
-    const doc = parser.parse(text, true) as XmlNode;
+    const doc = parser.parse(text) as XmlNode;
     if (!doc || typeof doc !== 'object' || Object.keys(doc).length === 0) throw new XmlError('empty document');
     return doc;
   } catch (err) {
