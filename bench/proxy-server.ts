@@ -10,6 +10,7 @@ import { loadConfig } from '../src/config/config';
 import { LinkRegistry } from '../src/link/link-registry.service';
 import { reportReady, serveIpc } from './lib/child';
 import { processStatsCommands } from './lib/process-stats';
+import { profilingCommands } from './lib/profiling';
 
 async function main(): Promise<void> {
   const config = {
@@ -24,7 +25,8 @@ async function main(): Promise<void> {
   const app = await createApp(config);
   await app.listen({ port: 0, host: '127.0.0.1' });
   const links = app.get(LinkRegistry);
-  serveIpc({ ...processStatsCommands(), links: () => links.size });
+  const profiles = process.env.BENCH_PROFILE_DIR;
+  serveIpc({ ...processStatsCommands(), ...(profiles ? profilingCommands(profiles) : {}), links: () => links.size });
   reportReady((app.getHttpServer().address() as AddressInfo).port);
 }
 

@@ -81,8 +81,24 @@ function checkDescriptors(): void {
   }
 }
 
-/** BENCH_PROFILE=1 writes a V8 CPU profile of each proxy process to bench/results/profiles (open it in Chrome DevTools). */
+/**
+ * BENCH_PROFILE=1 writes a V8 CPU profile of the proxy over each measured run (not warm-ups) to
+ * bench/results/profiles, named after the run (open one in Chrome DevTools or bench/profile-summary.ts).
+ */
 const PROFILE = process.env.BENCH_PROFILE === '1';
+const PROFILES = join(RESULTS, 'profiles');
+const profileCount: Record<string, number> = {};
+
+/** Runs `work` with the proxy's CPU profiler on when BENCH_PROFILE=1. */
+async function profiled<T>(server: BenchChild, name: string, work: () => Promise<T>): Promise<T> {
+  if (!PROFILE || server.name !== 'proxy') return work();
+  await server.request('profileStart');
+  try {
+    return await work();
+  } finally {
+    await server.request('profileStop', name);
+  }
+}
 /**
  * BENCH_ONLY=get,post,latency,events runs some of the parts (for working on one figure; `rest` means
  * get and post); the others print NaN.
@@ -97,8 +113,8 @@ const NO_EVENTS = {
 
 async function startProxy(upstream: BenchChild): Promise<BenchChild> {
   const proxy = await BenchChild.start('proxy', join(BUILD, 'bench', 'proxy-server.js'), {
-    env: { BENCH_UPSTREAM_URL: upstream.url + SOAP_PATH, BENCH_FIXTURES: join(ROOT, 'bench', 'fixtures') },
-    execArgv: ['--expose-gc', ...(PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${join(RESULTS, 'profiles')}`] : [])],
+    env: { BENCH_UPSTREAM_URL: upstream.url + SOAP_PATH, BENCH_FIXTURES: join(ROOT, 'bench', 'fixtures'), ...(PROFILE ? { BENCH_PROFILE_DIR: PROFILES } : {}) },
+    execArgv: ['--expose-gc'],
     logFile: join(RESULTS, 'proxy.log'),
   });
   children.push(proxy);
@@ -160,7 +176,7 @@ async function load(name: string, server: BenchChild, spec: LoadSpec, durationMs
   // so the load generator does the same work for both.
   let turn = 0;
   const tokens = spec.tokens;
-  const result = await autocannon({
+  const run = () => autocannon({
     url: spec.url,
     requests: [
       {
@@ -174,6 +190,7 @@ async function load(name: string, server: BenchChild, spec: LoadSpec, durationMs
     pipelining: 1,
     duration: durationMs / 1_000,
   });
+  const result = record ? await profiled(server, `${name} ${(profileCount[name] = (profileCount[name] ?? 0) + 1)}`, run) : await run();
   const after = await server.request<ProcessStats>('stats');
   const ok = result['2xx'];
   const figure: RunFigure = {
@@ -305,7 +322,7 @@ async function memoryAndEvents(proxy: BenchChild, upstream: BenchChild, thread: 
     await proxy.request('resetEventLoop');
     const before = await proxy.request<ProcessStats>('stats');
     const start = performance.now();
-    const { released } = await upstream.request<{ released: number }>('events', { ...args, tokens: socketTokens });
+    const { released } = await profiled(proxy, `events ${name}`, () => upstream.request<{ released: number }>('events', { ...args, tokens: socketTokens }));
     const releasing = performance.now() - start;
     // Let the last released events arrive (bounded).
     const expected = released * PLAN.socketsPerToken;

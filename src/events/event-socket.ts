@@ -21,12 +21,12 @@ const OPEN = 1;
 /** Frames a client may send before its socket is authenticated; more are a protocol abuse. */
 const MAX_EARLY_FRAMES = 16;
 
-/** Serialised once per event, whatever the number of sockets it goes to. */
-const serialized = new WeakMap<LinkEvent, string>();
-function frameOf(event: LinkEvent): string {
+/** Serialised and encoded once per event, whatever the number of sockets it goes to. */
+const serialized = new WeakMap<LinkEvent, Buffer>();
+function frameOf(event: LinkEvent): Buffer {
   let frame = serialized.get(event);
   if (frame === undefined) {
-    frame = JSON.stringify(event);
+    frame = Buffer.from(JSON.stringify(event));
     serialized.set(event, frame);
   }
   return frame;
@@ -105,7 +105,8 @@ export class EventSocket {
     return !(this.threads && typeof thread === 'string' && !this.threads.has(thread));
   }
 
-  private sendRaw(frame: string): void {
+  /** Sends a text frame (a Buffer holds UTF-8 JSON encoded once for all sockets). */
+  private sendRaw(frame: string | Buffer): void {
     if (!this.isOpen) return;
     if (this.ws.bufferedAmount > this.maxBufferedBytes) {
       // A client that stops reading must not grow our memory: cut it loose; it resumes with ?after=.
@@ -113,7 +114,7 @@ export class EventSocket {
       setTimeout(() => this.ws.terminate(), 1_000).unref();
       return;
     }
-    this.ws.send(frame);
+    this.ws.send(frame, { binary: false });
   }
 
   private onFrame(raw: string | null): void {

@@ -14,8 +14,10 @@ export class EventClient {
   private waiters: (() => void)[] = [];
 
   private constructor(readonly ws: WebSocket) {
-    ws.on('message', (data) => {
-      this.frames.push(JSON.parse(data.toString()));
+    ws.on('message', (data, isBinary) => {
+      // Every frame of the protocol is a text frame (browsers hand binary ones over as Blobs): a binary
+      // frame is recorded as such, so a test waiting for an event fails.
+      this.frames.push(isBinary ? { type: 'binary frame' } : JSON.parse(data.toString()));
       this.waiters.forEach((w) => w());
     });
     this.closed = new Promise((resolve) => ws.on('close', (code, reason) => resolve({ code, reason: reason.toString() })));
