@@ -10,6 +10,7 @@ import { execSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus } from 'node:os';
 import { join, resolve } from 'node:path';
+import { authRequest } from '../src/im/account';
 import { getChatRequest, sendMessageRequest } from '../src/im/chats';
 import { buildEnvelope, RequestContext } from '../src/soap/envelope';
 import { BenchChild } from './lib/child';
@@ -298,10 +299,7 @@ async function memoryAndEvents(proxy: BenchChild, upstream: BenchChild, thread: 
   const beforeSockets = await proxy.request<ProcessStats>('gc');
   const clients = await EventClients.open(proxy.url, socketTokens, PLAN.socketsPerToken);
   // Wait until every token's long-poll is parked upstream: the sockets are then truly idle.
-  const deadline = Date.now() + 15_000;
-  while ((await upstream.request<{ parked: number }>('upstream')).parked < socketTokens.length && Date.now() < deadline) {
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  await parked(upstream, socketTokens.length);
   const afterSockets = await proxy.request<ProcessStats>('gc');
   const sockets = clients.sockets.length;
   const rssKiBPerIdleSocket = (afterSockets.rssBytes - beforeSockets.rssBytes) / 1024 / sockets;
@@ -316,40 +314,78 @@ async function memoryAndEvents(proxy: BenchChild, upstream: BenchChild, thread: 
   const heapKiBPerIdleLink = (afterLinks.heapUsedBytes - afterSockets.heapUsedBytes) / 1024 / newLinks;
   log(`  ${newLinks} idle links (one REST call each): RSS +${round((afterLinks.rssBytes - afterSockets.rssBytes) / 1048576, 1)} MiB, heap +${round((afterLinks.heapUsedBytes - afterSockets.heapUsedBytes) / 1048576, 1)} MiB`);
 
-  const phase = async (name: string, args: { mode: 'rate' | 'saturate'; perSecond?: number; durationMs: number }) => {
-    clients.reset();
-    clients.recording = true;
-    await proxy.request('resetEventLoop');
-    const before = await proxy.request<ProcessStats>('stats');
-    const start = performance.now();
-    const { released } = await profiled(proxy, `events ${name}`, () => upstream.request<{ released: number }>('events', { ...args, tokens: socketTokens }));
-    const releasing = performance.now() - start;
-    // Let the last released events arrive (bounded).
-    const expected = released * PLAN.socketsPerToken;
-    const settle = Date.now() + 2_000;
-    while (clients.received < expected && Date.now() < settle) await new Promise((r) => setTimeout(r, 10));
-    const after = await proxy.request<ProcessStats>('stats');
-    clients.recording = false;
-    eventLoopByRun[`events ${name}`] = after.eventLoop.p99;
-    const lost = expected - clients.received;
-    if (lost > 0) notes.push(`events ${name}: ${lost} of ${expected} expected deliveries did not arrive`);
-    return {
-      released,
-      delivered: clients.received,
-      perSecond: clients.received / (releasing / 1_000),
-      p50: clients.latencies.percentile(50),
-      p99: clients.latencies.percentile(99),
-      cpuUsPerEvent: (after.cpuUs - before.cpuUs) / clients.received,
-      eventLoopP99: after.eventLoop.p99,
-    };
-  };
-  const steady = await phase('steady', { mode: 'rate', perSecond: PLAN.eventRate, durationMs: PLAN.eventMs });
+  const steady = await eventPhase(proxy, upstream, clients, socketTokens, 'steady', STEADY);
   log(`  steady ${PLAN.eventRate} notifications/s: ${steady.delivered} deliveries, p50 ${round(steady.p50, 2)} ms, p99 ${round(steady.p99, 2)} ms, ${round(steady.cpuUsPerEvent, 1)} µs CPU each`);
-  const saturated = await phase('saturated', { mode: 'saturate', durationMs: PLAN.saturateMs });
+  const saturated = await eventPhase(proxy, upstream, clients, socketTokens, 'saturated', { mode: 'saturate', durationMs: PLAN.saturateMs });
   log(`  saturated: ${Math.round(saturated.perSecond)} deliveries/s, ${round(saturated.cpuUsPerEvent, 1)} µs CPU each`);
   if (clients.unexpectedCloses) notes.push(`${clients.unexpectedCloses} sockets closed unexpectedly`);
   await clients.close();
   return { rssKiBPerIdleLink, heapKiBPerIdleLink, rssKiBPerIdleSocket, heapKiBPerIdleSocket, sockets, tokens: socketTokens.length, links: newLinks, steady, saturated };
+}
+
+type EventArgs = { mode: 'rate' | 'saturate'; perSecond?: number; durationMs: number };
+const STEADY: EventArgs = { mode: 'rate', perSecond: PLAN.eventRate, durationMs: PLAN.eventMs };
+
+/** Waits (bounded) until `count` long-polls are parked upstream. */
+async function parked(upstream: BenchChild, count: number): Promise<void> {
+  const deadline = Date.now() + 15_000;
+  while ((await upstream.request<{ parked: number }>('upstream')).parked < count && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** One event phase: the upstream releases notifications to `tokens`; `server`'s sockets receive them. */
+async function eventPhase(server: BenchChild, upstream: BenchChild, clients: EventClients, tokens: string[], name: string, args: EventArgs) {
+  clients.reset();
+  clients.recording = true;
+  await server.request('resetEventLoop');
+  const before = await server.request<ProcessStats>('stats');
+  const start = performance.now();
+  const { released } = await profiled(server, `events ${name}`, () => upstream.request<{ released: number }>('events', { ...args, tokens }));
+  const releasing = performance.now() - start;
+  // Let the last released events arrive (bounded).
+  const expected = released * PLAN.socketsPerToken;
+  const settle = Date.now() + 2_000;
+  while (clients.received < expected && Date.now() < settle) await new Promise((r) => setTimeout(r, 10));
+  const after = await server.request<ProcessStats>('stats');
+  clients.recording = false;
+  if (server.name === 'proxy') eventLoopByRun[`events ${name}`] = after.eventLoop.p99;
+  const lost = expected - clients.received;
+  if (lost > 0) notes.push(`${server.name} events ${name}: ${lost} of ${expected} expected deliveries did not arrive`);
+  return {
+    released,
+    delivered: clients.received,
+    perSecond: clients.received / (releasing / 1_000),
+    p50: clients.latencies.percentile(50),
+    p99: clients.latencies.percentile(99),
+    cpuUsPerEvent: (after.cpuUs - before.cpuUs) / clients.received,
+    eventLoopP99: after.eventLoop.p99,
+  };
+}
+
+/**
+ * The steady phase again through the raw event relay (event-relay.ts) with as many sockets, on fresh
+ * upstream tokens: the floor of the event figures on this machine, as the relay is for REST.
+ */
+async function eventFloor(upstream: BenchChild, tokenCount: number) {
+  const relay = await BenchChild.start('event relay', join(BUILD, 'bench', 'event-relay.js'), {
+    env: { BENCH_UPSTREAM_URL: upstream.url + SOAP_PATH },
+    logFile: join(RESULTS, 'event-relay.log'),
+  });
+  children.push(relay);
+  const tokens = await pool(Array.from({ length: tokenCount }), 20, async (_x, i) => {
+    const reply = await fetch(upstream.url + SOAP_PATH, { method: 'POST', body: buildEnvelope({}, authRequest(`floor${i}@example.com`, 'secret')) });
+    const token = /<authToken>([^<]+)</.exec(await reply.text())?.[1];
+    if (!token) throw new Error('the canned upstream gave no token');
+    return token;
+  });
+  const clients = await EventClients.open(relay.url, tokens, PLAN.socketsPerToken);
+  await parked(upstream, tokens.length);
+  const steady = await eventPhase(relay, upstream, clients, tokens, 'steady', STEADY);
+  log(`  event relay (floor), steady: p50 ${round(steady.p50, 2)} ms, p99 ${round(steady.p99, 2)} ms, ${round(steady.cpuUsPerEvent, 1)} µs CPU each`);
+  await clients.close();
+  await stopChild(relay);
+  return steady;
 }
 
 // ---- report ------------------------------------------------------------------------------------------
@@ -445,8 +481,14 @@ async function main(): Promise<void> {
   // the cancelled one's connection has closed. That figure is kept in the details.)
   const pollsDuringRest = await upstream.request<number>('resetPollMaximum');
   log(`Memory and event delivery (${PLAN.sockets} sockets, ${PLAN.socketsPerToken} per token) on a fresh proxy process:`);
-  const events = ONLY.has('events') ? await memoryAndEvents(await startProxy(upstream), upstream, chat.thread) : NO_EVENTS;
+  let events = NO_EVENTS;
+  if (ONLY.has('events')) {
+    const eventsProxy = await startProxy(upstream);
+    events = await memoryAndEvents(eventsProxy, upstream, chat.thread);
+    await stopChild(eventsProxy);
+  }
   const upstreamStats = await upstream.request<{ maxPollsPerToken: number; requests: Record<string, number> }>('upstream');
+  const eventFloorSteady = ONLY.has('events') ? await eventFloor(upstream, events.tokens) : NO_PHASE;
 
   const eventLoopDelayMsP99 = Math.max(...Object.values(eventLoopByRun));
   const results = {
@@ -464,6 +506,7 @@ async function main(): Promise<void> {
       postMessage,
       latency,
       events,
+      eventFloor: eventFloorSteady,
       eventLoopDelayMsP99ByRun: eventLoopByRun,
       upstreamRequests: upstreamStats.requests,
       longPollsPerTokenDuringRest: pollsDuringRest,
@@ -488,7 +531,9 @@ async function main(): Promise<void> {
     { figure: `added latency p99 @ ${PLAN.latencyRate} req/s`, value: results.addedLatencyMs.p99, unit: 'ms', target: '≤ 5 ms', met: results.addedLatencyMs.p99 <= 5 },
     { figure: `event latency p50 (${events.sockets} sockets)`, value: results.eventLatencyMs.p50, unit: 'ms', target: '' },
     { figure: `event latency p99 (${events.sockets} sockets)`, value: results.eventLatencyMs.p99, unit: 'ms', target: '≤ 5 ms', met: results.eventLatencyMs.p99 <= 5 },
+    { figure: '… the same through the raw event relay', value: round(eventFloorSteady.p99, 3), unit: 'ms', target: '(floor)' },
     { figure: 'server CPU per delivered event', value: results.cpuUsPerEvent, unit: 'µs', target: '≤ 10 µs', met: results.cpuUsPerEvent <= 10 },
+    { figure: '… the same through the raw event relay', value: round(eventFloorSteady.cpuUsPerEvent, 2), unit: 'µs', target: '(floor)' },
     { figure: 'events delivered per second (saturated)', value: results.eventsPerSecond, unit: '/s', target: '' },
     { figure: 'RSS per idle socket', value: results.rssKiBPerIdleSocket, unit: 'KiB', target: '≤ 30 KiB', met: results.rssKiBPerIdleSocket <= 30 },
     { figure: 'RSS per idle link', value: results.rssKiBPerIdleLink, unit: 'KiB', target: '' },
