@@ -191,7 +191,7 @@ async function load(name: string, server: BenchChild, spec: LoadSpec, durationMs
     pipelining: 1,
     duration: durationMs / 1_000,
   });
-  const result = record ? await profiled(server, `${name} ${(profileCount[name] = (profileCount[name] ?? 0) + 1)}`, run) : await run();
+  const result = record ? await profiled(server, `${name} ${(profileCount[server.name + name] = (profileCount[server.name + name] ?? 0) + 1)}`, run) : await run();
   const after = await server.request<ProcessStats>('stats');
   const ok = result['2xx'];
   const figure: RunFigure = {

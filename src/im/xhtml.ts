@@ -1,5 +1,5 @@
 import { htmlToText } from '../link/mapping/html-text';
-import { checkWellFormed, hasNonXmlChar, isXmlChar } from '../soap/xml';
+import { hasNonXmlChar, isXmlChar, wellFormednessProblem } from '../soap/xml';
 
 /**
  * Message HTML as the upstream handles it (§12.5, §12.6, §13.2). IMSendMessage converts HTML named
@@ -77,14 +77,10 @@ export function prepareXhtml(html: string): XhtmlCheck {
   if (!references.ok) return references;
   const converted = references.xhtml;
 
-  const structural = structuralProblem(converted);
-  if (structural) return fail(structural);
-  try {
-    checkWellFormed(`<body xmlns="${XHTML_NS}">${converted}</body>`);
-  } catch (err) {
-    return fail(`is not well-formed: ${parserReason((err as Error).message)}`);
-  }
-  return { ok: true, xhtml: converted };
+  // The validator first: it settles most plain texts that merely contain `<` (history bodies are probed).
+  const malformed = wellFormednessProblem(`<body xmlns="${XHTML_NS}">${converted}</body>`);
+  const problem = malformed !== undefined ? `is not well-formed: ${parserReason(malformed)}` : structuralProblem(converted);
+  return problem === undefined ? { ok: true, xhtml: converted } : fail(problem);
 }
 
 /** Checks every `&` and makes named HTML entities numeric. */

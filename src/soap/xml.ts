@@ -58,16 +58,17 @@ const parser = new XMLParser({
   jPath: false,
 });
 
-/** Checks that a document is well-formed without building it; malformed XML and any DTD → XmlError. */
-export function checkWellFormed(text: string): void {
-  if (/<!DOCTYPE/i.test(text)) throw new XmlError('DTDs are not accepted');
+/** Why a document is not well-formed (or holds a DTD), without building it; undefined when it is fine. */
+export function wellFormednessProblem(text: string): string | undefined {
+  if (/<!DOCTYPE/i.test(text)) return 'DTDs are not accepted';
   const result = XMLValidator.validate(text);
-  if (result !== true) throw new XmlError(`${result.err.msg}:${result.err.line}:${result.err.col}`);
+  return result === true ? undefined : `${result.err.msg}:${result.err.line}:${result.err.col}`;
 }
 
 /** Parses a document; malformed XML and any DTD are rejected with XmlError. */
 export function parseXml(text: string): XmlNode {
-  checkWellFormed(text);
+  const problem = wellFormednessProblem(text);
+  if (problem !== undefined) throw new XmlError(problem);
   try {
     const doc = parser.parse(text) as XmlNode;
     if (!doc || typeof doc !== 'object' || Object.keys(doc).length === 0) throw new XmlError('empty document');
