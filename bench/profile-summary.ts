@@ -28,8 +28,15 @@ const byId = new Map(profile.nodes.map((n) => [n.id, n]));
 const parent = new Map<number, number>();
 for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
 
+// Shares are of busy time: samples of the idle loop are counted apart.
+const isIdle = (id: number) => byId.get(id)?.callFrame.functionName === '(idle)';
 const selfUs = new Map<number, number>();
-profile.samples.forEach((id, i) => selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
+let idleUs = 0;
+profile.samples.forEach((id, i) => {
+  const us = profile.timeDeltas[i] ?? 0;
+  if (isIdle(id)) idleUs += us;
+  else selfUs.set(id, (selfUs.get(id) ?? 0) + us);
+});
 const total = [...selfUs.values()].reduce((a, b) => a + b, 0);
 
 function where(n: ProfileNode): string {
@@ -59,7 +66,7 @@ const print = (title: string, map: Map<string, number>) => {
   console.log(`\n${title}`);
   for (const [k, v] of [...map].sort((a, b) => b[1] - a[1]).slice(0, top)) console.log(`${pct(v)}  ${k}`);
 };
-console.log(`total ${(total / 1e6).toFixed(2)} s sampled`);
+console.log(`busy ${(total / 1e6).toFixed(2)} s of ${((total + idleUs) / 1e6).toFixed(2)} s sampled; shares below are of busy time`);
 print('self time by package / file', fileSelf);
 print('self time by function', fnSelf);
 
@@ -67,6 +74,7 @@ if (filter) {
   // Inclusive time: a sample counts once for every distinct matching frame on its stack.
   const incl = new Map<string, number>();
   profile.samples.forEach((id, i) => {
+    if (isIdle(id)) return;
     const seen = new Set<string>();
     for (let cur: number | undefined = id; cur !== undefined; cur = parent.get(cur)) {
       const n = byId.get(cur)!;
