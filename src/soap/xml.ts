@@ -13,10 +13,7 @@ const REPEATABLE = new Set([
   'message', 'chats', 'body', 'subject', 'registration',
 ]);
 
-/**
- * Malformed XML. No stack: parse failures are expected (stored message text is probed to see whether
- * it is markup), and capturing a stack costs more than the parse.
- */
+/** Malformed XML. No stack: it says what is wrong with the upstream's text, not where our code is. */
 export class XmlError extends Error {
   constructor(message: string) {
     const limit = Error.stackTraceLimit;
