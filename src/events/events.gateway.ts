@@ -12,6 +12,7 @@ import { LinkRegistry } from '../link/link-registry.service';
 import { checkClientId } from '../common/client-id.decorator';
 import { CLOSE, EventSocket } from './event-socket';
 import { Fanout } from './fanout';
+import { Heartbeat } from './heartbeat';
 
 interface SocketEntry {
   socket: EventSocket;
@@ -32,20 +33,20 @@ export class EventsGateway implements OnGatewayConnection, OnGatewayDisconnect, 
   /** Links whose close we already watch. */
   private readonly hooked = new WeakSet<Link>();
   private readonly sockets = new Map<WebSocket, SocketEntry>();
-  private readonly heartbeat: NodeJS.Timeout;
+  private readonly heartbeat: Heartbeat<EventSocket>;
 
   constructor(
     private readonly links: LinkRegistry,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
-    this.heartbeat = setInterval(() => this.sockets.forEach(({ socket }) => socket.ping()), config.wsPingIntervalMs);
-    this.heartbeat.unref();
+    this.heartbeat = new Heartbeat(config.wsPingIntervalMs);
   }
 
   async handleConnection(ws: WebSocket, request: IncomingMessage): Promise<void> {
     const socket = new EventSocket(ws, this.config.wsMaxBufferedBytes);
     const entry: SocketEntry = { socket };
     this.sockets.set(ws, entry);
+    this.heartbeat.add(socket);
     try {
       await this.connect(socket, entry, request);
     } catch (err) {
@@ -93,13 +94,14 @@ export class EventsGateway implements OnGatewayConnection, OnGatewayDisconnect, 
   handleDisconnect(ws: WebSocket): void {
     const entry = this.sockets.get(ws);
     this.sockets.delete(ws);
+    if (entry) this.heartbeat.remove(entry.socket);
     if (!entry?.fanout) return;
     entry.fanout.remove(entry.socket);
     if (entry.clientId) entry.fanout.link.clientDisconnected(entry.clientId);
   }
 
   onModuleDestroy(): void {
-    clearInterval(this.heartbeat);
+    this.heartbeat.stop();
     for (const { socket } of this.sockets.values()) socket.close(CLOSE.GOING_AWAY, 'server shutting down');
   }
 
