@@ -569,6 +569,7 @@ async function main(): Promise<void> {
   log('');
   log(`GET chat: proxy ${Math.round(getChat.proxyRps)} req/s (${round(getChat.proxyCpuUsPerRequest, 0)} µs CPU each), relay ${Math.round(getChat.relayRps)} req/s (${round(getChat.relayCpuUsPerRequest, 0)} µs)`);
   log(`POST message: proxy ${Math.round(postMessage.proxyRps)} req/s (${round(postMessage.proxyCpuUsPerRequest, 0)} µs CPU each), relay ${Math.round(postMessage.relayRps)} req/s (${round(postMessage.relayCpuUsPerRequest, 0)} µs)`);
+  log(`GET chat, parsing free (what-if): proxy ${Math.round(getChatFreeParse.proxyRps)} req/s (${round(getChatFreeParse.proxyCpuUsPerRequest, 0)} µs CPU each), relay ${Math.round(getChatFreeParse.relayRps)} req/s (${round(getChatFreeParse.relayCpuUsPerRequest, 0)} µs)`);
   log(`event-loop delay p99 by run (ms): ${Object.entries(eventLoopByRun).map(([k, v]) => `${k} ${round(v, 1)}`).join(', ')}`);
   for (const note of notes) log(`note: ${note}`);
   log(`results: bench/results/latest.json (${round((Date.now() - started) / 1000, 0)} s)`);
