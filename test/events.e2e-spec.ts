@@ -1,4 +1,4 @@
-import { EventClient } from './support/ws-client';
+import { EventClient, OpenSockets } from './support/ws-client';
 import { eventually, makeFriends, Stack, startStack } from './support/stack';
 
 const ALICE = 'alice@example.com';
@@ -9,12 +9,8 @@ describe('WebSocket /v1/events', () => {
   let alice: string;
   let bob: string;
   let carol: string;
-  const clients: EventClient[] = [];
-  const open = async (options: Parameters<typeof EventClient.connect>[1]) => {
-    const client = await EventClient.ready(stack.url, options);
-    clients.push(client);
-    return client;
-  };
+  const sockets = new OpenSockets(() => stack.url);
+  const open = (options: Parameters<typeof EventClient.connect>[1]) => sockets.ready(options);
 
   beforeAll(async () => {
     stack = await startStack({ config: { eventLogSize: 50 } });
@@ -23,9 +19,7 @@ describe('WebSocket /v1/events', () => {
     carol = await stack.api.login('carol');
     await makeFriends(stack.api, { token: alice, address: ALICE }, { token: bob, address: BOB });
   });
-  afterEach(async () => {
-    await Promise.all(clients.splice(0).map((c) => c.close()));
-  });
+  afterEach(() => sockets.closeAll());
   afterAll(() => stack.close());
 
   it('first frame is ready; a token\'s sockets share its events with the same ids, in order; other tokens see none', async () => {

@@ -1,4 +1,4 @@
-import { EventClient, Frame } from './support/ws-client';
+import { EventClient, Frame, OpenSockets } from './support/ws-client';
 import { eventually, Stack, startStack } from './support/stack';
 
 const ALICE = 'alice@example.com';
@@ -9,12 +9,8 @@ type Gateway = { type: string; domain: string; registration: null | { name: stri
 describe('IM gateways over real HTTP and WebSocket', () => {
   let stack: Stack;
   let alice: string;
-  const clients: EventClient[] = [];
-  const open = async (token: string) => {
-    const client = await EventClient.ready(stack.url, { token });
-    clients.push(client);
-    return client;
-  };
+  const sockets = new OpenSockets(() => stack.url);
+  const open = (token: string) => sockets.ready({ token });
 
   const gateway = async (token: string, type: string): Promise<Gateway> => {
     const res = await stack.api.get<Gateway[]>('/v1/gateways', token);
@@ -38,9 +34,7 @@ describe('IM gateways over real HTTP and WebSocket', () => {
     stack = await startStack({ sim: { gatewayConnectDelayMs: CONNECT_DELAY_MS } });
     alice = await stack.api.login('alice');
   });
-  afterEach(async () => {
-    await Promise.all(clients.splice(0).map((c) => c.close()));
-  });
+  afterEach(() => sockets.closeAll());
   afterAll(() => stack.close());
 
   it('lists the gateways the upstream offers, none registered', async () => {

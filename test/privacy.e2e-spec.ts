@@ -1,4 +1,4 @@
-import { EventClient, Frame } from './support/ws-client';
+import { Frame, OpenSockets } from './support/ws-client';
 import { Api, makeFriends, Stack, startStack, TEST_ACCOUNTS } from './support/stack';
 
 const ALICE = 'alice@example.com';
@@ -17,12 +17,8 @@ const presenceOf = (address: string, status?: string) => (f: Frame) =>
 describe('privacy lists over real HTTP and WebSocket', () => {
   let stack: Stack;
   let alice: string;
-  const clients: EventClient[] = [];
-  const open = async (token: string) => {
-    const client = await EventClient.ready(stack.url, { token });
-    clients.push(client);
-    return client;
-  };
+  const sockets = new OpenSockets(() => stack.url);
+  const open = (token: string) => sockets.ready({ token });
 
   /** What reached the upstream for an account, apart from the long-poll. */
   const upstreamCalls = (account: string) => stack.sim.requests.filter((r) => r.account === account && r.name !== 'NoOpRequest');
@@ -31,9 +27,7 @@ describe('privacy lists over real HTTP and WebSocket', () => {
     stack = await startStack({ sim: { accounts: [...TEST_ACCOUNTS, FRIEND, OTHER] }, config: { rosterTimeoutMs: 1_000 } });
     alice = await stack.api.login('alice');
   });
-  afterEach(async () => {
-    await Promise.all(clients.splice(0).map((c) => c.close()));
-  });
+  afterEach(() => sockets.closeAll());
   afterAll(() => stack.close());
 
   it('alice denies spam.example but allows friend@spam.example: only friend\'s presence reaches her; the list reads back as written', async () => {

@@ -1,4 +1,4 @@
-import { EventClient, Frame } from './support/ws-client';
+import { Frame, OpenSockets } from './support/ws-client';
 import { ApiResponse, Stack, startStack } from './support/stack';
 
 const ALICE = 'alice@example.com';
@@ -15,12 +15,8 @@ const problem = (res: ApiResponse) => ({ status: res.status, code: res.body?.cod
 describe('conference rooms and chat configuration', () => {
   let stack: Stack;
   const tokens: Record<string, string> = {};
-  const clients: EventClient[] = [];
-  const open = async (token: string) => {
-    const client = await EventClient.ready(stack.url, { token });
-    clients.push(client);
-    return client;
-  };
+  const sockets = new OpenSockets(() => stack.url);
+  const open = (token: string) => sockets.ready({ token });
   const join = (address: string, body: Record<string, unknown>, who: string) => stack.api.post(`/v1/rooms/${address}/join`, body, tokens[who]);
   const patch = (thread: string, body: unknown, who: string) =>
     stack.api.request('PATCH', `/v1/chats/${encodeURIComponent(thread)}/configuration`, { token: tokens[who], body });
@@ -29,9 +25,7 @@ describe('conference rooms and chat configuration', () => {
     stack = await startStack();
     for (const name of ['alice', 'bob', 'carol', 'dave', 'erin', 'grace']) tokens[name] = await stack.api.login(name);
   });
-  afterEach(async () => {
-    await Promise.all(clients.splice(0).map((c) => c.close()));
-  });
+  afterEach(() => sockets.closeAll());
   afterAll(() => stack.close());
 
   it('lists the conference services and the public rooms of one (svc sent upstream)', async () => {

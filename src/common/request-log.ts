@@ -7,12 +7,12 @@ export function redactUrl(url: string | undefined): string | undefined {
   return url?.replace(/([?&](?:access_token|token)=)[^&#]*/gi, '$1[redacted]');
 }
 
-/** The one JSON logger of the process. Bodies are never logged (passwords); credentials are redacted. */
+/**
+ * The one JSON logger of the process. Bodies and headers are never logged (passwords, bearer tokens);
+ * credentials in logged objects are redacted.
+ */
 export function createLogger(level: string): Logger {
-  return pino({
-    level,
-    redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'password', 'token', '*.password', '*.token'], censor: '[redacted]' },
-  });
+  return pino({ level, redact: { paths: ['password', 'token', '*.password', '*.token'], censor: '[redacted]' } });
 }
 
 /** Nest's application logger (`new Logger('Context')` anywhere) writing through the same pino logger. */

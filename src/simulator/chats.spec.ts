@@ -1,6 +1,6 @@
 import { attr, child, children, text, type XmlNode } from '../soap/xml';
 import { DEMO_ACCOUNTS, ImSimulator } from './index';
-import { TestClient } from './spec-support';
+import { online, TestClient } from './spec-support';
 
 const ALICE = 'alice@example.com';
 const BOB = 'bob@example.com';
@@ -8,13 +8,6 @@ const CAROL = 'carol@example.com';
 const T0 = 'chat-alice%example.com-0';
 const pick = (n: XmlNode | undefined, ...names: string[]) => Object.fromEntries(names.map((k) => [k, attr(n, k)]));
 const bodyOf = (n: XmlNode) => ({ html: attr(child(n, 'body'), 'html'), text: text(child(n, 'body')) });
-
-async function online(sim: ImSimulator, address: string): Promise<TestClient> {
-  const c = new TestClient(sim.url, address);
-  await c.login();
-  await c.register();
-  return c;
-}
 
 const send = (c: TestClient, attrs: string, inner: string) => c.im('IMSendMessageRequest', '', `<message ${attrs}>${inner}</message>`);
 const say = (c: TestClient, to: string, words: string, thread?: string) =>

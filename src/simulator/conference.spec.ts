@@ -1,6 +1,6 @@
 import { attr, child, children, text, type XmlNode } from '../soap/xml';
 import { DEMO_ACCOUNTS, ImSimulator } from './index';
-import { TestClient } from './spec-support';
+import { online, TestClient } from './spec-support';
 
 const ALICE = 'alice@example.com';
 const BOB = 'bob@example.com';
@@ -9,13 +9,6 @@ const DAVE = 'dave@example.com';
 const ROOM = 'team@conference.example.com';
 const pick = (n: XmlNode | undefined, ...names: string[]) => Object.fromEntries(names.map((k) => [k, attr(n, k)]));
 const p = (n: XmlNode) => pick(child(n, 'p'), 'addr', 'me', 'fulladdr', 'role', 'affiliation');
-
-async function online(sim: ImSimulator, address: string): Promise<TestClient> {
-  const c = new TestClient(sim.url, address);
-  await c.login();
-  await c.register();
-  return c;
-}
 
 const join = (c: TestClient, attrs: string) => c.im('IMJoinConferenceRoomRequest', attrs);
 const say = (c: TestClient, to: string, thread: string, words: string) =>

@@ -1,6 +1,9 @@
 import { attr, child, children, type XmlNode } from '../soap/xml';
 import { DEMO_ACCOUNTS, ImSimulator } from './index';
-import { TestClient, type Reply } from './spec-support';
+import { online, type Reply, TestClient } from './spec-support';
+
+/** Connect-time roster and privacy notifications taken, so replies hold only new ones. */
+const DRAINED = { drained: true };
 
 const ALICE = 'alice@example.com';
 const GW = new Set(['gwStatus', 'otherLocation']);
@@ -8,16 +11,6 @@ const GW = new Set(['gwStatus', 'otherLocation']);
 const pick = (n: XmlNode, ...names: string[]) => Object.fromEntries(names.map((k) => [k, attr(n, k)]));
 const gw = (r: Reply) => r.notifications.filter((n) => GW.has(attr(n, 'type') ?? ''));
 const status = (n: XmlNode) => pick(n, 'type', 'service', 'state', 'timeUntilNextConnect', 'username');
-
-async function online(sim: ImSimulator, address = ALICE): Promise<TestClient> {
-  const c = new TestClient(sim.url, address);
-  await c.login();
-  await c.register();
-  sim.flushRosters();
-  sim.flushPrivacy();
-  await c.noop('');
-  return c;
-}
 
 /** Gateway notifications from `first` on, long-polling until `count` have arrived. */
 async function gatewayNotes(c: TestClient, count: number, first?: Reply): Promise<Record<string, string | undefined>[]> {
@@ -55,8 +48,8 @@ describe('simulator IM gateways (§12.11, §12.12, §13.10)', () => {
   afterEach(() => sim.stop());
 
   it('reg: result="1", trying_to_connect then online to every listener, and listed as registered', async () => {
-    const a1 = await online(sim);
-    const a2 = await online(sim);
+    const a1 = await online(sim, ALICE, DRAINED);
+    const a2 = await online(sim, ALICE, DRAINED);
     const r = await reg(a1, 'yahoo', 'alice_y', 'pw');
     expect(r.raw).toContain('<IMGatewayRegisterResponse xmlns="urn:zimbraIM" result="1"/>');
     expect(await gatewayNotes(a1, 2, r)).toEqual([trying, state('online')]);
@@ -66,7 +59,7 @@ describe('simulator IM gateways (§12.11, §12.12, §13.10)', () => {
   });
 
   it('a wrong remote password ends in bad_auth; the remote password is settable', async () => {
-    const c = await online(sim);
+    const c = await online(sim, ALICE, DRAINED);
     expect(await gatewayNotes(c, 2, await reg(c, 'yahoo', 'alice_y', 'wrong'))).toEqual([trying, state('bad_auth')]);
     expect((await registrations(c)).yahoo.state).toBe('bad_auth');
 
@@ -76,7 +69,7 @@ describe('simulator IM gateways (§12.11, §12.12, §13.10)', () => {
   });
 
   it('unreg (or any other op) removes the registration', async () => {
-    const c = await online(sim);
+    const c = await online(sim, ALICE, DRAINED);
     await gatewayNotes(c, 2, await reg(c, 'yahoo', 'alice_y', 'pw'));
     await gatewayNotes(c, 2, await reg(c, 'aim', 'alice_a', 'pw'));
     expect(Object.keys(await registrations(c))).toEqual(['aim', 'yahoo']);
@@ -87,7 +80,7 @@ describe('simulator IM gateways (§12.11, §12.12, §13.10)', () => {
   });
 
   it('logged in elsewhere: otherLocation + disabled; reconnect brings it back', async () => {
-    const c = await online(sim);
+    const c = await online(sim, ALICE, DRAINED);
     await gatewayNotes(c, 2, await reg(c, 'yahoo', 'alice_y', 'pw'));
     sim.gatewayLoggedInElsewhere(ALICE, 'yahoo');
     expect(await gatewayNotes(c, 2)).toEqual([
@@ -100,7 +93,7 @@ describe('simulator IM gateways (§12.11, §12.12, §13.10)', () => {
   });
 
   it('a dropped link schedules a reconnect on the simulator clock (timeUntilNextConnect)', async () => {
-    const c = await online(sim);
+    const c = await online(sim, ALICE, DRAINED);
     await gatewayNotes(c, 2, await reg(c, 'yahoo', 'alice_y', 'pw'));
     sim.gatewayDisconnect(ALICE, 'yahoo', 30_000);
     const dropped = await c.noop('');
@@ -120,7 +113,7 @@ describe('simulator IM gateways (§12.11, §12.12, §13.10)', () => {
   });
 
   it('faults: unknown service is service.FAILURE, reg needs name and password, op and service are required', async () => {
-    const c = await online(sim);
+    const c = await online(sim, ALICE, DRAINED);
     const unknown = (await reg(c, 'gtalk', 'x', 'y')).fault!;
     expect([unknown.code, unknown.value]).toEqual(['service.FAILURE', 'soap:Receiver']);
     expect((await op(c, 'unreg', 'Yahoo')).fault!.code).toBe('service.FAILURE');

@@ -1,6 +1,6 @@
 import { attr, child, children, type XmlNode } from '../soap/xml';
 import { DEMO_ACCOUNTS, ImSimulator } from './index';
-import { TestClient, envelope, post } from './spec-support';
+import { envelope, online, post, TestClient } from './spec-support';
 
 const ALICE = 'alice@example.com';
 const BOB = 'bob@example.com';
@@ -8,13 +8,6 @@ const CAROL = 'carol@example.com';
 const DAVE = 'dave@example.com';
 const pick = (n: XmlNode, ...names: string[]) => Object.fromEntries(names.map((k) => [k, attr(n, k)]));
 const types = (ns: XmlNode[]) => ns.map((n) => attr(n, 'type'));
-
-async function online(sim: ImSimulator, address: string): Promise<TestClient> {
-  const c = new TestClient(sim.url, address);
-  await c.login();
-  await c.register();
-  return c;
-}
 
 /** Drains pending notifications so the next assertions see only new ones. */
 async function drain(...clients: TestClient[]): Promise<void> {

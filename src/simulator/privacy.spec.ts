@@ -1,7 +1,10 @@
 import { attr, child, children, type XmlNode } from '../soap/xml';
 import { isBlocked } from './im/privacy';
 import { DEMO_ACCOUNTS, ImSimulator } from './index';
-import { TestClient } from './spec-support';
+import { online, TestClient } from './spec-support';
+
+/** Connect-time roster and privacy notifications taken, so replies hold only new ones. */
+const DRAINED = { drained: true };
 
 const ALICE = 'alice@example.com';
 const BOB = 'bob@example.com';
@@ -13,17 +16,6 @@ const ACCOUNTS = [...DEMO_ACCOUNTS, ...[FRIEND, MALLORY, EVE].map((a) => ({ addr
 const types = (ns: XmlNode[]) => ns.map((n) => attr(n, 'type'));
 const listOf = (n: XmlNode) => child(n, 'list')!;
 const itemsOf = (n: XmlNode) => children(listOf(n), 'item').map((i) => ({ addr: attr(i, 'addr'), action: attr(i, 'action'), order: attr(i, 'order') }));
-
-/** Logged in, registered, roster and connect-time privacy list delivered and drained. */
-async function online(sim: ImSimulator, address: string): Promise<TestClient> {
-  const c = new TestClient(sim.url, address);
-  await c.login();
-  await c.register();
-  sim.flushRosters();
-  sim.flushPrivacy();
-  await c.noop('');
-  return c;
-}
 
 /** Waits (long-poll) for the next privacy notification(s). */
 async function nextPrivacy(c: TestClient): Promise<XmlNode[]> {
@@ -44,8 +36,8 @@ describe('simulator privacy lists (§12.10, §13.11)', () => {
   afterEach(() => sim.stop());
 
   it('IMGetPrivacyList answers empty; an empty default list arrives later to every listener', async () => {
-    const a1 = await online(sim, ALICE);
-    const a2 = await online(sim, ALICE);
+    const a1 = await online(sim, ALICE, DRAINED);
+    const a2 = await online(sim, ALICE, DRAINED);
     const reply = await a1.im('IMGetPrivacyListRequest');
     expect(reply.bodyName).toBe('IMGetPrivacyListResponse');
     expect(reply.raw).toContain('<IMGetPrivacyListResponse xmlns="urn:zimbraIM"/>');
@@ -65,13 +57,13 @@ describe('simulator privacy lists (§12.10, §13.11)', () => {
     const first = await c.noop('');
     expect(types(first.notifications)).toEqual(['roster']);
     expect((await nextPrivacy(c)).length).toBe(1);
-    const other = await online(sim, ALICE);
+    const other = await online(sim, ALICE, DRAINED);
     await c.im('IMGetRosterRequest');
     expect((await nextPrivacy(other)).length).toBe(1); // to all listeners, not only the requester
   });
 
   it('IMSetPrivacyList stores the list (first one = default) and pushes it; items come back in order', async () => {
-    const c = await online(sim, ALICE);
+    const c = await online(sim, ALICE, DRAINED);
     const set = await setList(c, item('deny', '2', 'spam.example') + item('allow', '1', FRIEND), 'name="default"');
     expect(set.bodyName).toBe('IMSetPrivacyListResponse');
     expect(set.raw).toContain('<IMSetPrivacyListResponse xmlns="urn:zimbraIM"/>');
@@ -91,7 +83,7 @@ describe('simulator privacy lists (§12.10, §13.11)', () => {
   });
 
   it('a second named list does not replace the default; a missing named list never answers', async () => {
-    const c = await online(sim, ALICE);
+    const c = await online(sim, ALICE, DRAINED);
     await setList(c, item('deny', '1', MALLORY)); // no name: "default"
     await nextPrivacy(c);
     await setList(c, item('deny', '1', BOB), 'name="work"');
@@ -117,7 +109,7 @@ describe('simulator privacy lists (§12.10, §13.11)', () => {
   });
 
   it('validates like the server: order ≤ 0, duplicates, action case, missing addr/list/order', async () => {
-    const c = await online(sim, ALICE);
+    const c = await online(sim, ALICE, DRAINED);
     const fault = async (inner: string) => (await setList(c, inner)).fault!;
 
     const zero = await fault(item('deny', '0', BOB));
@@ -140,8 +132,8 @@ describe('simulator privacy lists (§12.10, §13.11)', () => {
   });
 
   it('enforces the default list on incoming presence and subscribe requests; an earlier allow wins', async () => {
-    const alice = await online(sim, ALICE);
-    const others = await Promise.all([BOB, FRIEND, MALLORY].map((a) => online(sim, a)));
+    const alice = await online(sim, ALICE, DRAINED);
+    const others = await Promise.all([BOB, FRIEND, MALLORY].map((a) => online(sim, a, DRAINED)));
     const [bob, friend, mallory] = others;
     // Everyone sees everyone (alice ↔ each).
     for (const o of others) {
@@ -161,7 +153,7 @@ describe('simulator privacy lists (§12.10, §13.11)', () => {
     expect(sim.persona(ALICE)!.knownPresences[MALLORY]).toEqual({ show: 'ONLINE' }); // from before the list
 
     // A subscribe request from the denied domain is kept server-side but never delivered.
-    const eve = await online(sim, EVE);
+    const eve = await online(sim, EVE, DRAINED);
     await eve.im('IMSubscribeRequest', `addr="${ALICE}" op="add"`);
     expect((await alice.noop('')).ofType('subscribe')).toEqual([]);
     expect(sim.persona(ALICE)!.pendingRequests).toEqual([EVE]);
@@ -169,7 +161,7 @@ describe('simulator privacy lists (§12.10, §13.11)', () => {
 
     // Reconnecting: the probe answers from the denied domain are dropped too.
     sim.endSessions(ALICE);
-    await online(sim, ALICE);
+    await online(sim, ALICE, DRAINED);
     expect(Object.keys(sim.persona(ALICE)!.knownPresences).sort()).toEqual([BOB, FRIEND]);
   });
 });

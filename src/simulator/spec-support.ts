@@ -1,6 +1,7 @@
 /** Helpers for the simulator's own specs: hand-written SOAP over real HTTP, and response readers. */
 import { request } from 'undici';
 import { attr, child, children, elementNames, parseXml, text, type XmlNode } from '../soap/xml';
+import type { ImSimulator } from './index';
 
 export const SOAP12 = 'http://www.w3.org/2003/05/soap-envelope';
 export const SOAP11 = 'http://schemas.xmlsoap.org/soap/envelope/';
@@ -120,6 +121,22 @@ export class TestClient {
     }
     for (const seq of reply.seqs) this.highestSeq = Math.max(this.highestSeq, seq);
   }
+}
+
+/**
+ * A client logged in and registered as a listener. With `drained`, the connect-time roster and privacy
+ * notifications are also delivered and taken, so the replies that follow hold only new notifications.
+ */
+export async function online(sim: ImSimulator, address: string, options: { drained?: boolean } = {}): Promise<TestClient> {
+  const c = new TestClient(sim.url, address);
+  await c.login();
+  await c.register();
+  if (options.drained) {
+    sim.flushRosters();
+    sim.flushPrivacy();
+    await c.noop('');
+  }
+  return c;
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

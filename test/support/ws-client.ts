@@ -87,3 +87,21 @@ export class EventClient {
     });
   }
 }
+
+/** The sockets a suite opens, closed together (in `afterEach`) so no test leaks one into the next. */
+export class OpenSockets {
+  private readonly clients: EventClient[] = [];
+
+  constructor(private readonly base: () => string) {}
+
+  /** Connects, waits for `ready`, and keeps the client for closeAll. */
+  async ready(options: Parameters<typeof EventClient.connect>[1]): Promise<EventClient> {
+    const client = await EventClient.ready(this.base(), options);
+    this.clients.push(client);
+    return client;
+  }
+
+  async closeAll(): Promise<void> {
+    await Promise.all(this.clients.splice(0).map((c) => c.close()));
+  }
+}
