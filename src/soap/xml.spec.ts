@@ -1,4 +1,4 @@
-import { attrOrChild, buildXml, child, children, decodeEntities, hasNonXmlChar, parseXml, text, XmlError } from './xml';
+import { attrOrChild, buildXml, child, children, decodeEntities, hasNonXmlChar, parseXml, text, XmlError, XmlNode } from './xml';
 
 describe('parseXml', () => {
   it('keeps values as strings exactly as sent and decodes entities once', () => {
@@ -45,6 +45,53 @@ describe('buildXml', () => {
 describe('decodeEntities', () => {
   it('is a single pass', () => {
     expect(decodeEntities('&amp;lt; &amp;#38;')).toBe('&lt; &#38;');
+  });
+
+  it('is lenient for text already read from a document: a forbidden reference becomes U+FFFD', () => {
+    expect(decodeEntities('a&#0;b&#x41;')).toBe('a\uFFFDbA');
+  });
+});
+
+describe('parseXml refuses what XML 1.0 forbids, never reading it as U+FFFD', () => {
+  it.each([
+    ['&#0;', '<a>x&#0;y</a>'],
+    ['&#x1; in an attribute', '<a v="&#x1;"/>'],
+    ['&#xFFFE;', '<a>&#xFFFE;</a>'],
+    ['&#65535;', '<a>&#65535;</a>'],
+    ['a surrogate reference', '<a>&#xD83D;&#xDE00;</a>'],
+    ['a reference past U+10FFFF', '<a>&#x110000;</a>'],
+    ['a reference with too many digits', '<a>&#99999999999999999999;</a>'],
+    ['a raw U+0001 in text', '<a>x\u0001y</a>'],
+    ['a raw U+0000 in an attribute', '<a v="\u0000"/>'],
+    ['a raw U+FFFF in a comment', '<a><!--\uFFFF--></a>'],
+    ['a lone surrogate in CDATA', '<a><![CDATA[\uD800]]></a>'],
+  ])('%s', (_name, xml) => {
+    expect(() => parseXml(xml)).toThrow(XmlError);
+  });
+
+  it('reads allowed references, leading zeros included', () => {
+    expect(text(child(parseXml('<a>&#x1F600;&#0000000065;&#9;&#xD7FF;</a>'), 'a'))).toBe('😀A\t\uD7FF');
+  });
+
+  it('keeps CDATA content exactly, references in it included', () => {
+    const doc = parseXml('<a>&amp;<![CDATA[&amp; &#0; <b>]]>&lt;<!-- <![CDATA[ --></a>');
+    expect(text(child(doc, 'a'))).toBe('&&amp; &#0; <b><');
+  });
+
+  it('bounds nesting, and the length of what an error quotes', () => {
+    const deep = (n: number) => '<x>'.repeat(n) + '</x>'.repeat(n);
+    let node: XmlNode | undefined = parseXml(deep(50));
+    for (let level = 0; level < 50; level++) node = child(node, 'x');
+    expect(node).toEqual({ '#text': '' });
+    expect(() => parseXml(deep(100_000))).toThrow(XmlError);
+    let message = '';
+    try {
+      parseXml('<x>'.repeat(100_000));
+    } catch (err) {
+      message = (err as XmlError).message;
+    }
+    expect(message.length).toBeGreaterThan(0);
+    expect(message.length).toBeLessThan(400);
   });
 });
 

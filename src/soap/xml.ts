@@ -13,26 +13,46 @@ const REPEATABLE = new Set([
   'message', 'chats', 'body', 'subject', 'registration',
 ]);
 
+/** Deeper than any reply the upstream sends; bounds the parser's work (and its recursion) on hostile input. */
+const MAX_DEPTH = 100;
+/** An error message quotes the upstream's text at most this far (a parser may quote a whole tag stack). */
+const MAX_MESSAGE_LENGTH = 300;
+
 /** Malformed XML. No stack: it says what is wrong with the upstream's text, not where our code is. */
 export class XmlError extends Error {
   constructor(message: string) {
     const limit = Error.stackTraceLimit;
     Error.stackTraceLimit = 0;
-    super(message);
+    super(message.length > MAX_MESSAGE_LENGTH ? `${message.slice(0, MAX_MESSAGE_LENGTH)}…` : message);
     Error.stackTraceLimit = limit;
   }
 }
 
 const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
-const ENTITY_REF = /&(?:#x([0-9a-fA-F]{1,6})|#([0-9]{1,7})|(amp|lt|gt|quot|apos));/g;
+const ENTITY_REF = /&(?:#x([0-9a-fA-F]+)|#([0-9]+)|(amp|lt|gt|quot|apos));/g;
 
-/** Decodes the five predefined entities and character references in one pass (so `&amp;#38;` stays `&#38;`). */
-export function decodeEntities(value: string): string {
+/** The five predefined entities and character references, in one pass (so `&amp;#38;` stays `&#38;`). */
+function decodeReferences(value: string, forbidden: (reference: string) => string): string {
   if (!value.includes('&')) return value;
-  return value.replace(ENTITY_REF, (_m, hex?: string, dec?: string, name?: string) => {
+  return value.replace(ENTITY_REF, (reference: string, hex?: string, dec?: string, name?: string) => {
     if (name) return ENTITIES[name];
     const code = hex ? parseInt(hex, 16) : parseInt(dec as string, 10);
-    return isXmlChar(code) ? String.fromCodePoint(code) : '\uFFFD';
+    return isXmlChar(code) ? String.fromCodePoint(code) : forbidden(reference);
+  });
+}
+
+/**
+ * Lenient decoding for text that was already read from a document (a stored XHTML body): a reference
+ * to a character XML cannot carry becomes U+FFFD. Reading a document uses the strict decoding below.
+ */
+export function decodeEntities(value: string): string {
+  return decodeReferences(value, () => '\uFFFD');
+}
+
+/** A reference to a character outside XML 1.0's Char production makes the document malformed. */
+function decodeStrictly(value: string): string {
+  return decodeReferences(value, (reference) => {
+    throw new XmlError(`character reference ${reference} is to a character XML 1.0 forbids`);
   });
 }
 
@@ -44,15 +64,16 @@ const parser = new XMLParser({
   parseTagValue: false,
   parseAttributeValue: false,
   trimValues: false,
-  // Entity handling is ours (decodeEntities): predefined entities and character references only,
+  // Entity handling is ours (decodeStrictly): predefined entities and character references only,
   // never DOCTYPE-declared ones.
   processEntities: false,
   htmlEntities: false,
-  tagValueProcessor: (_name, value) => decodeEntities(value),
-  attributeValueProcessor: (_name, value) => decodeEntities(value),
+  tagValueProcessor: (_name, value) => decodeStrictly(value),
+  attributeValueProcessor: (_name, value) => decodeStrictly(value),
   isArray: (name, _path, _leaf, isAttribute) => !isAttribute && REPEATABLE.has(name),
   // isArray needs only the name: no path strings built for every element.
   jPath: false,
+  maxNestedTags: MAX_DEPTH,
 });
 
 /** Why a document is not well-formed (or holds a DTD), without building it; undefined when it is fine. */
@@ -62,18 +83,68 @@ export function wellFormednessProblem(text: string): string | undefined {
   return result === true ? undefined : `${result.err.msg}:${result.err.line}:${result.err.col}`;
 }
 
-/** Parses a document; malformed XML and any DTD are rejected with XmlError. */
+/**
+ * Parses a document; malformed XML and any DTD are rejected with XmlError, and so is any character
+ * XML 1.0 forbids, raw or as a reference: never read as U+FFFD or passed on as a control character.
+ */
 export function parseXml(text: string): XmlNode {
+  if (hasNonXmlChar(text)) throw new XmlError('holds a character XML 1.0 forbids');
   const problem = wellFormednessProblem(text);
   if (problem !== undefined) throw new XmlError(problem);
   try {
-    const doc = parser.parse(text) as XmlNode;
+    const doc = parser.parse(protectCdata(text)) as XmlNode;
     if (!doc || typeof doc !== 'object' || Object.keys(doc).length === 0) throw new XmlError('empty document');
     return doc;
   } catch (err) {
     if (err instanceof XmlError) throw err;
     throw new XmlError(typeof err === 'object' && err && 'message' in err ? String(err.message) : String(err));
   }
+}
+
+/**
+ * The parser hands CDATA content to the same value processor as text, which decodes references:
+ * `<![CDATA[&amp;]]>` would read back as `&`. Each `&` inside CDATA is escaped first, so that the
+ * decoding gives the content back exactly. Skips markup the way the parser does (comments,
+ * processing instructions, quoted attribute values); only documents with CDATA pay for the scan.
+ */
+function protectCdata(text: string): string {
+  if (!text.includes('<![CDATA[')) return text;
+  let out = '';
+  let copied = 0;
+  let at = text.indexOf('<');
+  while (at >= 0) {
+    let end: number;
+    if (text.startsWith('<![CDATA[', at)) {
+      end = text.indexOf(']]>', at);
+      if (end < 0) break;
+      out += text.slice(copied, at) + text.slice(at, end).replaceAll('&', '&amp;');
+      copied = end;
+    } else {
+      end = markupEnd(text, at);
+      if (end < 0) break;
+    }
+    at = text.indexOf('<', end);
+  }
+  return out + text.slice(copied);
+}
+
+/** Index just past the comment, processing instruction or tag starting at `start`; -1 when it never ends. */
+function markupEnd(text: string, start: number): number {
+  const [opener, closer] = text.startsWith('<!--', start) ? ['<!--', '-->'] : text.startsWith('<?', start) ? ['<?', '?>'] : [];
+  if (opener && closer) {
+    const end = text.indexOf(closer, start + opener.length);
+    return end < 0 ? -1 : end + closer.length;
+  }
+  for (let i = start + 1; i < text.length; i++) {
+    const c = text[i];
+    if (c === '"' || c === "'") {
+      i = text.indexOf(c, i + 1);
+      if (i < 0) return -1;
+    } else if (c === '>') {
+      return i + 1;
+    }
+  }
+  return -1;
 }
 
 /**
