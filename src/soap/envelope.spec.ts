@@ -1,5 +1,5 @@
 import { buildEnvelope, NS, readEnvelope, RequestBody, RequestContext, SOAP12_NS } from './envelope';
-import { interpret } from './soap-client';
+import { interpret, responseNameFor } from './soap-client';
 import { upstreamErrorOf as caught } from './testing/wire';
 import { UpstreamError } from './upstream-error';
 import { attr, buildXml, child, elementNames, parseXml, text, XmlNode } from './xml';
@@ -71,7 +71,7 @@ describe('readEnvelope', () => {
       '<soap:Fault><soap:Code><soap:Value>soap:Sender</soap:Value></soap:Code><soap:Reason><soap:Text>address is invalid: bob</soap:Text></soap:Reason>' +
         '<soap:Detail><Error xmlns="urn:zimbra"><Code>im.INVALID_ADDRESS</Code><Trace>btpool0-7:1290000000000:8e3a5c0b1d2f4a67</Trace><a n="addr" t="STR">bob</a></Error></soap:Detail></soap:Fault>',
     );
-    const res = interpret(500, xml);
+    const res = interpret(500, xml, 'IMSubscribeResponse');
     expect(res.context?.notify[0].seq).toBe(2);
     expect(res.fault).toBeInstanceOf(UpstreamError);
     expect(res.fault).toMatchObject({
@@ -87,7 +87,7 @@ describe('readEnvelope', () => {
       `<soap:Envelope xmlns:soap="${S11}"><soap:Body><soap:Fault><soap:faultcode>soap:Server</soap:faultcode>` +
       '<soap:faultstring>system failure: boom</soap:faultstring><soap:detail><Error xmlns="urn:zimbra"><Code>service.FAILURE</Code>' +
       '<Trace>t:1:abc</Trace></Error></soap:detail></soap:Fault></soap:Body></soap:Envelope>';
-    const res = interpret(500, xml);
+    const res = interpret(500, xml, 'IMSubscribeResponse');
     expect(res.context).toBeUndefined();
     expect(res.fault).toMatchObject({ code: 'service.FAILURE', message: 'system failure: boom', details: { side: 'receiver', trace: 't:1:abc' } });
   });
@@ -96,7 +96,7 @@ describe('readEnvelope', () => {
     const xml = `<soap:Envelope xmlns:soap="${S12}"><soap:Body><soap:Fault><soap:Code><soap:Value>soap:Sender</soap:Value></soap:Code>` +
       '<soap:Reason><soap:Text>auth credentials have expired</soap:Text></soap:Reason><soap:Detail><Error xmlns="urn:zimbra">' +
       '<Code>service.AUTH_EXPIRED</Code><Trace>x</Trace></Error></soap:Detail></soap:Fault></soap:Body></soap:Envelope>';
-    const res = interpret(500, xml);
+    const res = interpret(500, xml, 'IMSubscribeResponse');
     expect(res.context).toBeUndefined();
     expect(res.fault?.code).toBe('service.AUTH_EXPIRED');
   });
@@ -106,7 +106,7 @@ describe('interpret (HTTP status and body → result or error)', () => {
   const ok = envelope('<context xmlns="urn:zimbra"/>', '<NoOpResponse xmlns="urn:zimbraMail"/>');
 
   it('accepts a 200 SOAP reply', () => {
-    expect(interpret(200, ok).bodyName).toBe('NoOpResponse');
+    expect(interpret(200, ok, 'NoOpResponse').bodyName).toBe('NoOpResponse');
   });
 
   it.each([
@@ -119,7 +119,25 @@ describe('interpret (HTTP status and body → result or error)', () => {
     ['HTTP 502 from a proxy', 502, '<html>bad gateway</html>', 'bad_response'],
     ['HTTP 503', 503, '', 'unavailable'],
   ])('%s → %s', (_name, status, body, kind) => {
-    expect(caught(() => interpret(status as number, body as string)).kind).toBe(kind);
+    expect(caught(() => interpret(status as number, body as string, 'NoOpResponse')).kind).toBe(kind);
+  });
+
+  it.each([
+    ['IMListConferenceServicesRequest', '<IMGetRosterResponse xmlns="urn:zimbraIM"/>'],
+    ['NoOpRequest', '<IMGetRosterResponse xmlns="urn:zimbraIM"/>'],
+    ['NoOpRequest', '<NoOpRequest xmlns="urn:zimbraMail"/>'],
+    ['IMGetRosterRequest', '<BatchResponse xmlns="urn:zimbra"><IMGetRosterResponse xmlns="urn:zimbraIM"/></BatchResponse>'],
+  ])('refuses a reply to %s whose body is %s: it answers another request', (request, body) => {
+    const expected = responseNameFor({ [request]: { '@_xmlns': 'urn:x' } });
+    const error = caught(() => interpret(200, envelope('<context xmlns="urn:zimbra"/>', body), expected));
+    expect(error).toMatchObject({ kind: 'bad_response', code: 'upstream.BAD_RESPONSE' });
+  });
+
+  it('accepts the matching response element, and a fault whatever the request', () => {
+    expect(responseNameFor({ IMListConferenceServicesRequest: {} })).toBe('IMListConferenceServicesResponse');
+    expect(interpret(200, ok, responseNameFor({ NoOpRequest: {} })).bodyName).toBe('NoOpResponse');
+    const fault = envelope('', '<soap:Fault><soap:Code><soap:Value>soap:Receiver</soap:Value></soap:Code><soap:Reason><soap:Text>boom</soap:Text></soap:Reason></soap:Fault>');
+    expect(interpret(500, fault, 'IMGetRosterResponse').fault?.message).toBe('boom');
   });
 });
 

@@ -1,18 +1,18 @@
 import { errors as undiciErrors, Pool } from 'undici';
 import { buildEnvelope, readEnvelope, RequestBody, RequestContext, SoapResponse } from './envelope';
 import { UpstreamError } from './upstream-error';
-import { parseXml, XmlError } from './xml';
+import { elementNames, parseXml, XmlError } from './xml';
 
 export interface SoapClientOptions {
   url: string;
-  /** Default per-call wait for response headers and, separately, for the body. */
+  /** Default deadline for a whole call: sending, the response headers and the whole body. */
   timeoutMs: number;
   connectTimeoutMs: number;
   maxResponseBytes: number;
 }
 
 export interface CallOptions {
-  /** Overrides the default wait (the long-poll waits longer than ordinary calls). */
+  /** Overrides the default deadline (the long-poll waits longer than ordinary calls). */
   timeoutMs?: number;
   signal?: AbortSignal;
 }
@@ -22,7 +22,6 @@ const UNREACHABLE_CODES = new Set([
   'ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH',
   'UND_ERR_SOCKET', 'UND_ERR_CLOSED', 'UND_ERR_CONNECT_TIMEOUT',
 ]);
-const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
 
 /**
  * Speaks SOAP 1.2 over one keep-alive pool to the upstream. Returns the parsed context and body (or
@@ -38,8 +37,10 @@ export class SoapClient {
     this.path = `${url.pathname}${url.search}`;
     this.pool = new Pool(url.origin, {
       connectTimeout: options.connectTimeoutMs,
-      headersTimeout: options.timeoutMs,
-      bodyTimeout: options.timeoutMs,
+      // Off: undici's timers watch only the gaps between reads, so a reply dripping in byte by byte
+      // would never end. Each call has one deadline for the whole exchange instead (Deadline below).
+      headersTimeout: 0,
+      bodyTimeout: 0,
       keepAliveTimeout: 30_000,
       keepAliveMaxTimeout: 60_000,
     });
@@ -47,7 +48,7 @@ export class SoapClient {
 
   async call(context: RequestContext, body: RequestBody, options: CallOptions = {}): Promise<SoapResponse> {
     const payload = buildEnvelope(context, body);
-    const timeout = options.timeoutMs ?? this.options.timeoutMs;
+    const deadline = new Deadline(options.timeoutMs ?? this.options.timeoutMs, options.signal);
     let statusCode: number;
     let text: string;
     try {
@@ -56,16 +57,16 @@ export class SoapClient {
         method: 'POST',
         headers: { 'content-type': 'application/soap+xml; charset=utf-8' },
         body: payload,
-        headersTimeout: timeout,
-        bodyTimeout: timeout,
-        signal: options.signal,
+        signal: deadline.signal,
       });
       statusCode = res.statusCode;
       text = await readLimited(res.body, this.options.maxResponseBytes);
     } catch (err) {
-      throw transportError(err);
+      throw transportError(err, deadline.expired);
+    } finally {
+      deadline.clear();
     }
-    return interpret(statusCode, text);
+    return interpret(statusCode, text, responseNameFor(body));
   }
 
   async close(): Promise<void> {
@@ -73,8 +74,18 @@ export class SoapClient {
   }
 }
 
-/** HTTP status + body → SoapResponse, per api.md's status table (exported for unit tests). */
-export function interpret(statusCode: number, text: string): SoapResponse {
+/** `XRequest` → `XResponse`: the only body element (besides a fault) that answers the request. */
+export function responseNameFor(body: RequestBody): string {
+  const requestName = elementNames(body)[0] ?? '';
+  return `${requestName.slice(requestName.indexOf(':') + 1).replace(/Request$/, '')}Response`;
+}
+
+/**
+ * HTTP status + body → SoapResponse, per api.md's status table (exported for unit tests). A reply
+ * whose body element is not `expectedResponse` answers some other request: it is refused, not read
+ * as an empty answer to this one.
+ */
+export function interpret(statusCode: number, text: string, expectedResponse: string): SoapResponse {
   if (statusCode === 503) throw UpstreamError.unavailable('upstream answered HTTP 503');
   if (statusCode !== 200 && statusCode !== 500) {
     throw UpstreamError.badResponse(`upstream answered HTTP ${statusCode} without a SOAP fault`, statusCode);
@@ -90,7 +101,41 @@ export function interpret(statusCode: number, text: string): SoapResponse {
   if (statusCode === 500 && !response.fault) {
     throw UpstreamError.badResponse('upstream answered HTTP 500 without a SOAP fault', statusCode);
   }
+  if (!response.fault && response.bodyName !== expectedResponse) {
+    throw UpstreamError.badResponse(`upstream answered ${response.bodyName} where ${expectedResponse} was due`, statusCode);
+  }
   return response;
+}
+
+/**
+ * One deadline for a whole call (connecting, sending, headers and body), ended early by the
+ * caller's signal. A timer rather than AbortSignal.timeout/any: cleared as soon as the call ends,
+ * so nothing lingers per call.
+ */
+class Deadline {
+  private readonly controller = new AbortController();
+  private readonly timer: NodeJS.Timeout;
+  private readonly forwardAbort = () => this.controller.abort(this.caller?.reason);
+  /** True once the deadline, not the caller, ended the call. */
+  expired = false;
+
+  constructor(ms: number, private readonly caller?: AbortSignal) {
+    this.timer = setTimeout(() => {
+      this.expired = true;
+      this.controller.abort();
+    }, ms);
+    if (caller?.aborted) this.forwardAbort();
+    else caller?.addEventListener('abort', this.forwardAbort, { once: true });
+  }
+
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  clear(): void {
+    clearTimeout(this.timer);
+    this.caller?.removeEventListener('abort', this.forwardAbort);
+  }
 }
 
 async function readLimited(body: AsyncIterable<Buffer> & { destroy?: () => void }, limit: number): Promise<string> {
@@ -107,13 +152,13 @@ async function readLimited(body: AsyncIterable<Buffer> & { destroy?: () => void 
   return Buffer.concat(chunks).toString('utf8');
 }
 
-function transportError(err: unknown): UpstreamError {
+function transportError(err: unknown, deadlineExpired: boolean): UpstreamError {
   if (err instanceof UpstreamError) return err;
+  if (deadlineExpired) return UpstreamError.timeout('upstream did not answer in time');
   const code = (err as { code?: string } | undefined)?.code ?? '';
   if (err instanceof undiciErrors.RequestAbortedError || (err as Error)?.name === 'AbortError') {
     return UpstreamError.unavailable('upstream call aborted');
   }
-  if (TIMEOUT_CODES.has(code)) return UpstreamError.timeout('upstream did not answer in time');
   if (UNREACHABLE_CODES.has(code)) return UpstreamError.unavailable(`upstream unreachable (${code})`);
   return UpstreamError.unavailable(`upstream call failed${code ? ` (${code})` : ''}`);
 }
