@@ -60,7 +60,9 @@ describe('upstream trouble becomes the right problem status, and the proxy keeps
     ['an HTTP 503', { kind: 'http', status: 503 }, 503, 'upstream.UNAVAILABLE'],
     ['a connection reset', { kind: 'reset' }, 503, 'upstream.UNAVAILABLE'],
     ['a stall longer than UPSTREAM_TIMEOUT_MS', { kind: 'stall', ms: 3_000 }, 504, 'upstream.TIMEOUT'],
-  ])('%s → %i %s, and the next request is served', async (_name, fault, status, code) => {
+    // Headers at once, then a byte at a time: the deadline covers the whole exchange, body included.
+    ['a reply dripping in one byte every 200 ms', { kind: 'drip', everyMs: 200 }, 504, 'upstream.TIMEOUT'],
+  ])('%s (%j) → %i %s, and the next request is served', async (_name, fault, status, code) => {
     stack.sim.injectFault({ request: 'AuthRequest', times: 1, ...(fault as object) } as never);
     const started = Date.now();
     const res = await stack.api.post('/v1/sessions', { account: 'bob@example.com', password: 'bob-pass' });
@@ -70,6 +72,30 @@ describe('upstream trouble becomes the right problem status, and the proxy keeps
     if (status === 504) expect(Date.now() - started).toBeLessThan(2_500); // bounded by the 400 ms timeout, not the stall
     const again = await stack.api.post('/v1/sessions', { account: 'bob@example.com', password: 'bob-pass' });
     expect(again.status).toBe(201);
+  });
+
+  describe('a reply that is not an answer to the request → 502 upstream.BAD_RESPONSE', () => {
+    const reply = (body: string) =>
+      `<soap:Envelope xmlns:soap="http://www.w3.org/2003/05/soap-envelope"><soap:Body>${body}</soap:Body></soap:Envelope>`;
+    const services = (name: string) =>
+      reply(`<IMListConferenceServicesResponse xmlns="urn:zimbraIM"><svc name="${name}" addr="conference.example.com"/></IMListConferenceServicesResponse>`);
+
+    it.each([
+      ['the body element of another request', reply('<IMGetRosterResponse xmlns="urn:zimbraIM"/>')],
+      ['a reference to U+0000', services('Chat&#0;')],
+      ['a reference to U+0001 in hex', services('Chat&#x1;')],
+      ['a raw U+0001', services('Chat\u0001')],
+      ['a reference to U+FFFE', services('Chat&#xFFFE;')],
+    ])('%s', async (_name, body) => {
+      const token = await stack.api.login('grace');
+      expect((await stack.api.get('/v1/conference-services', token)).status).toBe(200);
+      stack.sim.injectFault({ request: 'IMListConferenceServicesRequest', kind: 'garbage', body });
+      const res = await stack.api.get('/v1/conference-services', token);
+      expect(res.status).toBe(502);
+      expect(res.headers.get('content-type')).toMatch(problemJson);
+      expect(res.body.code).toBe('upstream.BAD_RESPONSE');
+      expect((await stack.api.get('/v1/conference-services', token)).status).toBe(200);
+    });
   });
 
   it('the roster never arriving → 504 roster.TIMEOUT', async () => {

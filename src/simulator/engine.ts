@@ -17,6 +17,8 @@ export interface HttpReply {
   body: string;
   contentType: string;
   cookies: string[];
+  /** Send the body one byte every this many ms (an injected drip). */
+  dripMs?: number;
 }
 
 export type SoapReply = HttpReply | { kind: 'reset' };
@@ -72,7 +74,8 @@ export async function handleSoap(
   const header = buildHeader(ctx);
   try {
     const xml = buildEnvelope(request.version, header, body);
-    return { ...reply(fault ? 500 : 200, xml, XML_TYPE), cookies: ctx.cookies };
+    const drip = injected?.kind === 'drip' ? { dripMs: injected.everyMs } : {};
+    return { ...reply(fault ? 500 : 200, xml, XML_TYPE), cookies: ctx.cookies, ...drip };
   } catch (err) {
     // Like the real server, a response that cannot be serialised becomes a bare FAILURE.
     return bareFault(core, asSoapFault(err), request.version);

@@ -5,7 +5,9 @@ export type InjectedBehaviour =
   | { kind: 'garbage'; body: string }
   | { kind: 'reset' }
   /** Holds the request for `ms`, then answers it normally. */
-  | { kind: 'stall'; ms: number };
+  | { kind: 'stall'; ms: number }
+  /** Answers normally, but only the headers at once: then the body one byte every `everyMs`. */
+  | { kind: 'drip'; everyMs: number };
 
 export type InjectedFault = InjectedBehaviour & {
   /** Request element local name, e.g. `IMGetRosterRequest`; any request when absent. */

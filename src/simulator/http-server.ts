@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { setTimeout as delay } from 'node:timers/promises';
 import type { SimulatorCore } from './core';
 import { handleSoap } from './engine';
 import { buildEnvelope } from './envelope';
@@ -42,7 +43,19 @@ async function serve(core: SimulatorCore, req: IncomingMessage, res: ServerRespo
   const headers: Record<string, string | string[]> = commonHeaders(reply.contentType);
   if (reply.cookies.length) headers['Set-Cookie'] = reply.cookies;
   res.writeHead(reply.status, headers);
+  if (reply.dripMs !== undefined) return drip(res, reply.body, reply.dripMs, aborter.signal);
   res.end(reply.body);
+}
+
+/** Headers at once, then the body one byte at a time, until done or the client goes away. */
+async function drip(res: ServerResponse, body: string, everyMs: number, signal: AbortSignal): Promise<void> {
+  res.flushHeaders();
+  for (const byte of Buffer.from(body)) {
+    await delay(everyMs, undefined, { signal }).catch(() => undefined);
+    if (signal.aborted) return;
+    res.write(Buffer.of(byte));
+  }
+  res.end();
 }
 
 function commonHeaders(contentType: string): Record<string, string> {
