@@ -7,7 +7,7 @@ export interface AppConfig {
   host: string;
   /** The SOAP endpoint; undefined means "start the embedded simulator". */
   upstreamUrl?: string;
-  /** Ordinary upstream calls (headers and body each). */
+  /** Deadline for a whole ordinary upstream call: sending, the response headers and the whole body. */
   upstreamTimeoutMs: number;
   upstreamConnectTimeoutMs: number;
   /** How long the upstream may park our NoOp (it clamps to 30 s .. 20 min); the HTTP wait adds a margin. */

@@ -20,7 +20,7 @@ function drip(res: ServerResponse, everyMs: number): void {
   res.on('close', () => clearInterval(timer));
 }
 
-describe('SoapClient: one deadline for the whole exchange', () => {
+describe('SoapClient over HTTP', () => {
   let server: Server;
   let client: SoapClient;
   let behaviour: (res: ServerResponse) => void;
@@ -68,6 +68,12 @@ describe('SoapClient: one deadline for the whole exchange', () => {
     setTimeout(() => during.abort(), 100);
     expect(await failure(call)).toMatchObject({ kind: 'unavailable', code: 'upstream.UNAVAILABLE' });
     expect(await failure(client.call({}, NOOP, { signal: AbortSignal.abort() }))).toMatchObject({ kind: 'unavailable' });
+  });
+
+  it('bytes that are not UTF-8 → upstream.BAD_RESPONSE, never read as U+FFFD', async () => {
+    const [before, after] = NOOP_REPLY.split('<NoOpResponse');
+    behaviour = (res) => res.end(Buffer.concat([Buffer.from(`${before}<!-- `), Buffer.of(0xff, 0xc3), Buffer.from(` --><NoOpResponse${after}`)]));
+    expect(await failure(client.call({}, NOOP))).toMatchObject({ kind: 'bad_response', code: 'upstream.BAD_RESPONSE' });
   });
 
   it('keeps serving afterwards', async () => {

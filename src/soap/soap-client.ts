@@ -138,6 +138,9 @@ class Deadline {
   }
 }
 
+/** Bytes that are not UTF-8 make the reply malformed: refused, never read as U+FFFD. */
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
 async function readLimited(body: AsyncIterable<Buffer> & { destroy?: () => void }, limit: number): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;
@@ -149,7 +152,11 @@ async function readLimited(body: AsyncIterable<Buffer> & { destroy?: () => void 
     }
     chunks.push(chunk);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  try {
+    return UTF8.decode(Buffer.concat(chunks));
+  } catch {
+    throw UpstreamError.badResponse('upstream reply is not valid UTF-8');
+  }
 }
 
 function transportError(err: unknown, deadlineExpired: boolean): UpstreamError {
