@@ -191,6 +191,15 @@ describe('createValidationPipe', () => {
     }
   });
 
+  it('reports an unknown key no dotted path can name on the object holding it', async () => {
+    const p = await problemOf({ name: 'a', items: [{ order: 1, address: 'x', 'a.b': 1 }], '': 2 });
+    expect(p.errors).toEqual([
+      { field: '', message: 'property "" should not exist' },
+      { field: 'items.0', message: 'property "a.b" should not exist' },
+    ]);
+    expect(jsonShapeErrors({ 'x.y': nested(MAX_BODY_DEPTH) })).toEqual([{ field: '', message: expect.any(String) }]);
+  });
+
   it('leaves query and path parameters as the strings they came as', async () => {
     for (const raw of ['0x10', '1e3', ' 7', '+7', '7.0', 'true']) {
       await expect(createValidationPipe().transform(raw, { type: 'query', metatype: Number, data: 'after' })).resolves.toBe(raw);

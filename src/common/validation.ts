@@ -19,6 +19,11 @@ const TYPE_CONSTRAINTS = new Set([
   'unknownValue',
 ]);
 
+/** Whether a key can be one segment of a dotted path: not empty, no dot. */
+export function isPathSegment(key: string): boolean {
+  return key !== '' && !key.includes('.');
+}
+
 function joinPath(parent: string, property: string | undefined): string {
   if (property === undefined || property === '') return parent;
   return parent === '' ? property : `${parent}.${property}`;
@@ -38,6 +43,11 @@ function messageFor(constraints: Record<string, string>): string {
 export function flattenValidationErrors(errors: ValidationError[], parent = ''): ProblemFieldError[] {
   const out: ProblemFieldError[] = [];
   for (const error of errors) {
+    // An unknown key no dotted path can name (`""`, `a.b`) is reported on the object holding it.
+    if (error.constraints?.whitelistValidation && !isPathSegment(error.property)) {
+      out.push({ field: parent, message: `property ${JSON.stringify(error.property)} should not exist` });
+      continue;
+    }
     const field = joinPath(parent, error.property);
     if (error.constraints && Object.keys(error.constraints).length > 0) {
       out.push({ field, message: messageFor(error.constraints) });
@@ -72,8 +82,12 @@ export const MAX_BODY_DEPTH = 32;
  */
 const PROTOTYPE_KEYS: ReadonlySet<string> = new Set([...Object.getOwnPropertyNames(Object.prototype), 'prototype']);
 
-/** The problem of a body nesting too deeply, named by its top-level field (`''`: the body itself). */
-export function tooDeep(field: string): ProblemFieldError {
+/**
+ * The problem of a body nesting too deeply, named by its top-level field (`''`: the body itself,
+ * also when the field's name cannot be a path segment).
+ */
+export function tooDeep(key: string): ProblemFieldError {
+  const field = isPathSegment(key) ? key : '';
   return { field, message: `${field || 'request body'} must not nest arrays and objects more than ${MAX_BODY_DEPTH} levels deep` };
 }
 
