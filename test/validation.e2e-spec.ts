@@ -35,6 +35,9 @@ describe('bad input never reaches the upstream', () => {
     ['presence: status with NUL', 'PUT', '/v1/presence', { show: 'online', status: 'a\u0000' }, 'status'],
     ['idle: negative seconds', 'PUT', '/v1/presence/idle', { idle: true, idleSeconds: -1 }, 'idleSeconds'],
     ['idle: idle as a number', 'PUT', '/v1/presence/idle', { idle: 1, idleSeconds: 5 }, 'idle'],
+    ['gateway: type with a control character', 'PUT', '/v1/gateways/ya%01hoo/registration', { name: 'alice_y', password: 'pw' }, 'type'],
+    ['gateway: type over 64 characters', 'DELETE', `/v1/gateways/${'y'.repeat(65)}/registration`, undefined, 'type'],
+    ['gateway: type with U+FFFF', 'POST', '/v1/gateways/%EF%BF%BF/reconnect', undefined, 'type'],
   ];
 
   it.each(cases)('%s → 400 naming %5$s', async (_name, method, path, body, field) => {
