@@ -137,13 +137,20 @@ const PROTOTYPE_KEYS = [...Object.getOwnPropertyNames(Object.prototype), 'protot
 /** Characters no field accepts: NUL and other C0 controls, a lone surrogate, U+FFFF. */
 const FORBIDDEN_CHARS = ['\u0000', '\u0001', '\u0008', '\u001b', '\u001f', '\ud800', '\udfff', '\uffff'];
 
-function deepValue(depth: number, kind: 'array' | 'object'): unknown {
-  let value: unknown = 'x';
-  for (let i = 0; i < depth; i++) value = kind === 'array' ? [value] : { a: value };
-  return value;
-}
+/**
+ * A deeply nested value stands in the body as a marker string, replaced by its JSON text when the
+ * body is sent: 10 000 levels are written out directly rather than built and stringified.
+ */
+const DEEP_MARKER = /"deep:(array|object):(\d+)"/g;
+const deepArb = fc
+  .tuple(fc.constantFrom('array', 'object'), fc.oneof(fc.integer({ min: 33, max: 200 }), fc.integer({ min: 5_000, max: 10_000 })))
+  .map(([kind, depth]) => `deep:${kind}:${depth}`);
 
-const deepArb = fc.tuple(fc.integer({ min: 33, max: 2_000 }), fc.constantFrom<'array' | 'object'>('array', 'object')).map(([n, k]) => deepValue(n, k));
+function serialize(body: unknown): string {
+  return JSON.stringify(body).replace(DEEP_MARKER, (_m, kind: string, depth: string) =>
+    kind === 'array' ? '['.repeat(Number(depth)) + ']'.repeat(Number(depth)) : '{"a":'.repeat(Number(depth)) + '1' + '}'.repeat(Number(depth)),
+  );
+}
 const prototypeObject = fc.constantFrom(...PROTOTYPE_KEYS).map((key) => bodyWith({}, [key], 1));
 const withForbiddenChar = fc.tuple(fc.string({ maxLength: 8 }), fc.constantFrom(...FORBIDDEN_CHARS), fc.string({ maxLength: 8 })).map((p) => p.join(''));
 
@@ -245,7 +252,7 @@ describe('fuzzing every operation of openapi.json', () => {
     stack.sim.resetRequests();
     const headers: Record<string, string> = { ...request.headers };
     if (op.secured && !request.noToken) headers.authorization ??= `Bearer ${token}`;
-    const raw = request.raw ?? (request.body === undefined ? undefined : JSON.stringify(request.body));
+    const raw = request.raw ?? (request.body === undefined ? undefined : serialize(request.body));
     const res = await stack.api.request(op.method, request.path, { raw, headers });
     const shown = { ...headers, ...(headers.authorization === `Bearer ${token}` ? { authorization: 'Bearer <token>' } : {}) };
     const what = `${op.method} ${request.path.slice(0, 200)} ${JSON.stringify(shown).slice(0, 200)} ${(raw ?? '').slice(0, 300)}`;
@@ -279,7 +286,13 @@ describe('fuzzing every operation of openapi.json', () => {
 
     it('bad values in each field', async () => {
       const arb = fc.constantFrom(...fields).chain((field) => badValues(field.schema).map((value) => bodyWith(base, field.path, value)));
-      await fc.assert(fc.asyncProperty(arb, (body) => expectRefused(op, { path: pathOf(op), body })), run);
+      // Always tried, besides the generated ones: null and 10 000 levels in each field, and an
+      // array where each nested object (or item of a list of them) belongs.
+      const examples: Array<[unknown]> = [
+        ...fields.flatMap((field) => [bodyWith(base, field.path, null), bodyWith(base, field.path, 'deep:array:10000')]),
+        ...objects.filter((o) => o.path.length > 0).map((o) => bodyWith(base, o.path, [[]])),
+      ].map((body) => [body]);
+      await fc.assert(fc.asyncProperty(arb, (body) => expectRefused(op, { path: pathOf(op), body })), { ...run, examples });
       await alive();
     });
 
@@ -297,18 +310,27 @@ describe('fuzzing every operation of openapi.json', () => {
     });
 
     it('a body that is not a JSON object, or not JSON', async () => {
-      const arb = fc.oneof(
-        fc.constantFrom('null', '[]', '[{}]', '"x"', '1', 'true', '', '{', '{"a":1,}', "{'a':1}", 'NaN', '\u0000'),
-        deepArb.map((v) => JSON.stringify(v)),
-        fc.string({ maxLength: 20 }).filter((s) => { try { const v = JSON.parse(s); return v === null || typeof v !== 'object' || Array.isArray(v); } catch { return true; } }),
-      );
-      await fc.assert(fc.asyncProperty(arb, (raw) => expectRefused(op, { path: pathOf(op), raw })), run);
+      const notAnObject = (text: string) => {
+        try {
+          const value: unknown = JSON.parse(text);
+          return value === null || typeof value !== 'object' || Array.isArray(value);
+        } catch {
+          return true;
+        }
+      };
+      const arb = fc.oneof(deepArb.map((marker) => serialize(marker)), fc.string({ maxLength: 20 }).filter(notAnObject));
+      const examples = ['null', '[]', '[{}]', '"x"', '1', 'true', '', '{', '{"a":1,}', "{'a':1}", 'NaN'].map((raw): [string] => [raw]);
+      await fc.assert(fc.asyncProperty(arb, (raw) => expectRefused(op, { path: pathOf(op), raw })), { ...run, examples });
     });
 
     it('a valid body with a Content-Type other than application/json', async () => {
+      // The same fields as a form, too: a form parser would turn it into the very same DTO.
+      const form = new URLSearchParams(Object.entries(base as Record<string, unknown>).map(([k, v]): [string, string] => [k, String(v)])).toString();
       await fc.assert(
-        fc.asyncProperty(fc.constantFrom(...NON_JSON_TYPES), (type) => expectRefused(op, { path: pathOf(op), raw: JSON.stringify(base), headers: { 'content-type': type } })),
-        { seed: 42, numRuns: NON_JSON_TYPES.length },
+        fc.asyncProperty(fc.constantFrom(...NON_JSON_TYPES), fc.constantFrom(JSON.stringify(base), form), (type, raw) =>
+          expectRefused(op, { path: pathOf(op), raw, headers: { 'content-type': type } }),
+        ),
+        { seed: 42, numRuns: 8, examples: [['application/x-www-form-urlencoded', form]] },
       );
       await alive();
     });
