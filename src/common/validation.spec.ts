@@ -198,6 +198,7 @@ describe('createValidationPipe', () => {
       { field: 'items.0', message: 'property "a.b" should not exist' },
     ]);
     expect(jsonShapeErrors({ 'x.y': nested(MAX_BODY_DEPTH) })).toEqual([{ field: '', message: expect.any(String) }]);
+    expect(jsonShapeErrors({ a: [{ '': { constructor: 1 } }] })).toEqual([{ field: 'a.0', message: 'property constructor should not exist' }]);
   });
 
   it('leaves query and path parameters as the strings they came as', async () => {

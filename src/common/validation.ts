@@ -98,7 +98,11 @@ export function tooDeep(key: string): ProblemFieldError {
  */
 export function jsonShapeErrors(value: unknown): ProblemFieldError[] {
   const errors: ProblemFieldError[] = [];
-  const pending: Array<{ value: unknown; path: string; top: string; depth: number }> = [{ value, path: '', top: '', depth: 1 }];
+  // `exact`: `path` names the node itself; below a key no dotted path can name (`""`, `a.b`),
+  // `path` stays on the last object that can be named, and problems are reported there.
+  const pending: Array<{ value: unknown; path: string; exact: boolean; top: string; depth: number }> = [
+    { value, path: '', exact: true, top: '', depth: 1 },
+  ];
   let reportedDepth = false;
   while (pending.length > 0) {
     const node = pending.pop()!;
@@ -110,13 +114,18 @@ export function jsonShapeErrors(value: unknown): ProblemFieldError[] {
     }
     // Keys in reverse onto the stack, so errors come out in the body's order.
     for (const key of Object.keys(node.value).reverse()) {
-      const path = joinPath(node.path, key);
       if (!Array.isArray(node.value) && PROTOTYPE_KEYS.has(key)) {
-        errors.push({ field: path, message: `property ${key} should not exist` });
+        errors.push({ field: node.exact ? joinPath(node.path, key) : node.path, message: `property ${key} should not exist` });
         continue;
       }
-      const top = node.depth === 1 ? key : node.top;
-      pending.push({ value: (node.value as Record<string, unknown>)[key], path, top, depth: node.depth + 1 });
+      const exact = node.exact && isPathSegment(key);
+      pending.push({
+        value: (node.value as Record<string, unknown>)[key],
+        path: exact ? joinPath(node.path, key) : node.path,
+        exact,
+        top: node.depth === 1 ? key : node.top,
+        depth: node.depth + 1,
+      });
     }
   }
   return errors;
