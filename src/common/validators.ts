@@ -91,7 +91,6 @@ export function checkXmlSafe(value: unknown): string | undefined {
   return undefined;
 }
 
-/** A roster group name: 1..128 characters, XML-safe, no comma (groups travel comma-joined upstream). */
 /**
  * An identifier that travels as an XML attribute (a thread id, a list name): 1..max characters,
  * XML-safe, no control characters (tab/CR/LF would come back as spaces, so it would not round-trip).
@@ -105,6 +104,7 @@ export function checkIdentifier(value: unknown, max: number): string | undefined
   return undefined;
 }
 
+/** A roster group name: 1..128 characters, XML-safe, no comma (groups travel comma-joined upstream). */
 export function checkGroupName(value: unknown): string | undefined {
   const xml = checkXmlSafe(value);
   if (xml) return xml;
