@@ -2,6 +2,7 @@ import { NestFactory } from '@nestjs/core';
 import { randomUUID } from 'node:crypto';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module';
+import { registerJsonBodyParser } from './common/json-body';
 import { ProblemFilter, problemFrameworkErrors } from './common/problem.filter';
 import { createLogger, logRequests, nestLogger } from './common/request-log';
 import { createValidationPipe } from './common/validation';
@@ -24,9 +25,12 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forConfig(config), adapter, {
     bufferLogs: true,
+    // JSON only, through our own parser (see registerJsonBodyParser); no form bodies.
+    bodyParser: false,
   });
   const logger = createLogger(config.logLevel);
   app.useLogger(nestLogger(logger));
+  registerJsonBodyParser(app.getHttpAdapter().getInstance());
   logRequests(app.getHttpAdapter().getInstance(), logger);
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ProblemFilter());

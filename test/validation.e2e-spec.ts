@@ -35,6 +35,9 @@ describe('bad input never reaches the upstream', () => {
     ['presence: status with NUL', 'PUT', '/v1/presence', { show: 'online', status: 'a\u0000' }, 'status'],
     ['idle: negative seconds', 'PUT', '/v1/presence/idle', { idle: true, idleSeconds: -1 }, 'idleSeconds'],
     ['idle: idle as a number', 'PUT', '/v1/presence/idle', { idle: 1, idleSeconds: 5 }, 'idle'],
+    ['gateway: type with a control character', 'PUT', '/v1/gateways/ya%01hoo/registration', { name: 'alice_y', password: 'pw' }, 'type'],
+    ['gateway: type over 64 characters', 'DELETE', `/v1/gateways/${'y'.repeat(65)}/registration`, undefined, 'type'],
+    ['gateway: type with U+FFFF', 'POST', '/v1/gateways/%EF%BF%BF/reconnect', undefined, 'type'],
   ];
 
   it.each(cases)('%s → 400 naming %5$s', async (_name, method, path, body, field) => {
@@ -71,5 +74,97 @@ describe('bad input never reaches the upstream', () => {
       expect(res.body.code).toBe('auth.REQUIRED');
     }
     expect(stack.sim.requestCount()).toBe(0);
+  });
+
+  /** A 400 request.INVALID problem naming `field`, and nothing sent upstream. */
+  async function expectInvalid(method: string, path: string, options: { body?: unknown; raw?: string; headers?: Record<string, string> }, field: string) {
+    stack.sim.resetRequests();
+    const res = await stack.api.request(method, path, { token, ...options });
+    expect(res.status).toBe(400);
+    expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(res.body).toMatchObject({ status: 400, code: 'request.INVALID' });
+    expect(res.body.errors.map((e: { field: string }) => e.field)).toContain(field);
+    expect(stack.sim.requestCount()).toBe(0);
+  }
+
+  const deep = (depth: number, open = '[', close = ']') => open.repeat(depth) + close.repeat(depth);
+
+  it.each([
+    ['a 10 000-level array as a field', 'PUT', '/v1/presence', `{"show":"away","status":${deep(10_000)}}`, 'status'],
+    ['a 10 000-level object as a field', 'PUT', '/v1/presence', `{"show":"away","status":${'{"a":'.repeat(10_000)}1${'}'.repeat(10_000)}}`, 'status'],
+    ['a 10 000-level array as the body', 'PUT', '/v1/privacy-lists/default', deep(10_000), ''],
+    ['a 10 000-level array inside a list item', 'PUT', '/v1/privacy-lists/default', `{"items":[{"order":1,"action":"deny","address":${deep(10_000)}}]}`, 'items'],
+    ['a 33-level array in room settings', 'PATCH', '/v1/chats/myroom/configuration', `{"settings":{"roomName":${deep(31)}}}`, 'settings'],
+  ])('%s → 400 naming the field, and the process keeps serving', async (_what, method, path, raw, field) => {
+    await expectInvalid(method, path, { raw }, field);
+    expect((await stack.api.get('/health/live')).status).toBe(200);
+  });
+
+  it.each(['constructor', 'hasOwnProperty', 'toString', 'valueOf', 'prototype', '__proto__'])(
+    'the prototype key %s is an unknown property, at the top and nested',
+    async (key) => {
+      await expectInvalid('PUT', '/v1/presence', { raw: `{"show":"away","${key}":{}}` }, key);
+      await expectInvalid('PATCH', '/v1/chats/myroom/configuration', { raw: `{"settings":{"${key}":"x"}}` }, `settings.${key}`);
+      await expectInvalid('PUT', '/v1/privacy-lists/default', { raw: `{"items":[{"order":1,"action":"deny","address":"spam.example","${key}":1}]}` }, `items.0.${key}`);
+    },
+  );
+
+  it('a constructor.prototype body (prototype poisoning) is refused naming the key', async () => {
+    await expectInvalid('PUT', '/v1/presence', { raw: '{"show":"away","constructor":{"prototype":{"admin":true}}}' }, 'constructor');
+  });
+
+  it.each([
+    ['an empty array', [[]]],
+    ['an array holding a valid item', [[{ order: 1, action: 'deny', address: 'spam.example' }]]],
+  ])('privacy items: %s where an item belongs → 400 naming items.0', async (_what, items) => {
+    await expectInvalid('PUT', '/v1/privacy-lists/default', { body: { items } }, 'items.0');
+  });
+
+  it.each([['[]', 'an array'], ['[{"roomName":"x"}]', 'an array of settings']])('room settings: %s → 400 naming settings', async (raw) => {
+    await expectInvalid('PATCH', '/v1/chats/myroom/configuration', { raw: `{"settings":${raw}}` }, 'settings');
+  });
+
+  it('a null body is not an object: 400 for the whole body', async () => {
+    await expectInvalid('PUT', '/v1/presence', { raw: 'null' }, '');
+    await expectInvalid('POST', '/v1/rooms/room@conference.example.com/join', { raw: 'null' }, '');
+  });
+
+  it('no body at all on a route whose fields are all optional is {}', async () => {
+    // A token of its own: using it starts the account's link, whose polls would reach the log.
+    const carol = await stack.api.login('carol');
+    const res = await stack.api.request('POST', '/v1/rooms/room@conference.example.com/join', { token: carol });
+    expect(res.status).toBe(200);
+  });
+
+  it.each(['0x10', '1e3', '%207', '%2B7', '7.0', '-1', '', '1&after=2', '0b1', 'Infinity'])('?after=%s is not an integer → 400 naming after', async (after) => {
+    await expectInvalid('GET', `/v1/chats/chat-x?after=${after}`, {}, 'after');
+  });
+
+  it.each(['TRUE', '1', 'yes', '', 'true&owner=true'])('?owner=%s is not true or false → 400 naming owner', async (owner) => {
+    await expectInvalid('GET', `/v1/chats/myroom/configuration?owner=${owner}`, {}, 'owner');
+    await expectInvalid('GET', `/v1/rooms/room@conference.example.com/configuration?owner=${owner}`, {}, 'owner');
+  });
+
+  it.each([
+    ['text/plain', '{"show":"away"}'],
+    ['application/x-www-form-urlencoded', 'show=away'],
+    ['application/xml', '<show>away</show>'],
+  ])('a %s body → 415, nothing sent upstream', async (contentType, raw) => {
+    stack.sim.resetRequests();
+    const res = await stack.api.request('PUT', '/v1/presence', { token, raw, headers: { 'content-type': contentType } });
+    expect(res.status).toBe(415);
+    expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(res.body).toMatchObject({ status: 415, code: 'request.UNSUPPORTED_MEDIA_TYPE' });
+    expect(stack.sim.requestCount()).toBe(0);
+  });
+
+  it('a second logout with the ended token → 401 auth.REQUIRED, like any other use of it', async () => {
+    const ended = await stack.api.login('bob');
+    expect((await stack.api.delete('/v1/sessions/current', ended)).status).toBe(204);
+    const again = await stack.api.delete('/v1/sessions/current', ended);
+    expect(again.status).toBe(401);
+    expect(again.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(again.body).toMatchObject({ status: 401, code: 'auth.REQUIRED' });
+    expect((await stack.api.get('/v1/roster', ended)).body).toMatchObject({ status: 401, code: 'auth.REQUIRED', detail: again.body.detail });
   });
 });

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { authRequest, readAuthResponse, validateTokenRequest } from '../im/account';
-import { LinkRegistry } from '../link/link-registry.service';
+import { ProblemException } from '../common/problem';
+import { LinkRegistry, tokenKey } from '../link/link-registry.service';
 import { SoapClient } from '../soap/soap-client';
 
 export interface SessionView {
@@ -26,6 +27,8 @@ export class AuthService {
 
   /** Ends the token's upstream session and refuses the token from now on. */
   async logout(token: string): Promise<void> {
+    // The upstream would still validate an ended token until it expires: ours is the word on that.
+    if (this.links.isRevoked(tokenKey(token))) throw ProblemException.unauthorized('This session has ended.');
     // Validate first (the token-validation form of AuthRequest), so a bogus token is a 401, not a 204.
     const response = await this.soap.call({}, validateTokenRequest(token));
     if (response.fault) throw response.fault;

@@ -19,16 +19,15 @@ export class ChatThreadPipe implements PipeTransform<unknown, string> {
 }
 
 /**
- * `?after=<seq>` (absent = 0, the whole history): a non-negative integer. Anything else, a repeated
- * parameter included, is a 400 naming `after`. (The global validation pipe may already have turned
- * the string into a number, `NaN` for non-numbers; both forms are checked here.)
+ * `?after=<seq>` (absent = 0, the whole history): a non-negative integer in decimal digits only
+ * (`0x10`, `1e3`, `+7`, ` 7` and `7.0` are not). Anything else, a repeated parameter included, is a
+ * 400 naming `after`.
  */
 @Injectable()
 export class AfterSeqPipe implements PipeTransform<unknown, number> {
   transform(value: unknown, metadata: ArgumentMetadata): number {
     if (value === undefined) return 0;
     if (typeof value === 'string' && /^\d{1,15}$/.test(value)) return Number(value);
-    if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) return value;
     const field = metadata.data || 'after';
     throw ProblemException.invalid([{ field, message: `${field} must be a non-negative integer (a message seq)` }]);
   }

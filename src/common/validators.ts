@@ -1,4 +1,5 @@
-import { ValidateBy, ValidateIf, ValidationArguments, ValidationOptions } from 'class-validator';
+import { Transform, Type } from 'class-transformer';
+import { ValidateBy, ValidateIf, ValidateNested, ValidationArguments, ValidationOptions } from 'class-validator';
 import { hasNonXmlChar } from '../soap/xml';
 
 /**
@@ -90,7 +91,6 @@ export function checkXmlSafe(value: unknown): string | undefined {
   return undefined;
 }
 
-/** A roster group name: 1..128 characters, XML-safe, no comma (groups travel comma-joined upstream). */
 /**
  * An identifier that travels as an XML attribute (a thread id, a list name): 1..max characters,
  * XML-safe, no control characters (tab/CR/LF would come back as spaces, so it would not round-trip).
@@ -104,6 +104,7 @@ export function checkIdentifier(value: unknown, max: number): string | undefined
   return undefined;
 }
 
+/** A roster group name: 1..128 characters, XML-safe, no comma (groups travel comma-joined upstream). */
 export function checkGroupName(value: unknown): string | undefined {
   const xml = checkXmlSafe(value);
   if (xml) return xml;
@@ -156,4 +157,37 @@ export const IsGroupName = fromCheck('isGroupName', checkGroupName);
  */
 export function IsOptionalNonNull(validationOptions?: ValidationOptions): PropertyDecorator {
   return ValidateIf((_object: object, value: unknown) => value !== undefined, validationOptions);
+}
+
+/** A JSON object: not null, not an array. */
+export function checkJsonObject(value: unknown): string | undefined {
+  if (value === undefined) return 'is required';
+  return value !== null && typeof value === 'object' && !Array.isArray(value) ? undefined : 'must be a JSON object';
+}
+
+const IsJsonObject = fromCheck('isObject', checkJsonObject);
+
+/** `null` for an array, which class-validator would search for nested objects instead of refusing. */
+const arrayAsNull = (value: unknown): unknown => (Array.isArray(value) ? null : value);
+
+/**
+ * A nested DTO, or with `each` an array of them, validated as `type`. Each value must be a JSON
+ * object. On its own, `@ValidateNested` takes an array where an object belongs for a list of them
+ * (`[[]]` or `[[{…}]]` would pass as items): such an array is handed to it as `null`, which it
+ * reports as not an object, at the item's own path (`items.1`).
+ */
+export function IsNestedDto(type: () => new () => object, options: { each?: boolean } = {}): PropertyDecorator {
+  const rules = options.each
+    ? [
+        ValidateNested({ each: true, message: (args) => `each item of ${args.property} must be a JSON object` }),
+        Transform(({ value }) => (Array.isArray(value) ? value.map(arrayAsNull) : value)),
+      ]
+    : [
+        IsJsonObject(),
+        ValidateNested({ message: (args) => `${args.property} must be a JSON object` }),
+        Transform(({ value }) => arrayAsNull(value)),
+      ];
+  return (target: object, property: string | symbol) => {
+    for (const rule of [...rules, Type(type)]) rule(target, property);
+  };
 }

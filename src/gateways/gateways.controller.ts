@@ -4,6 +4,7 @@ import { BearerToken } from '../auth/bearer-token.decorator';
 import { PROBLEM_CONTENT_TYPE } from '../common/problem';
 import { ProblemDto } from '../common/problem.dto';
 import { GatewayDto, RegisterGatewayDto } from './dto/gateway.dto';
+import { GatewayTypePipe } from './gateway-type.pipe';
 import { GatewaysService } from './gateways.service';
 
 const problem = (status: number, description: string): MethodDecorator =>
@@ -26,7 +27,7 @@ export class GatewaysController {
   @Put(':type/registration')
   @HttpCode(204)
   @UNKNOWN_TYPE
-  register(@BearerToken() token: string, @Param('type') type: string, @Body() body: RegisterGatewayDto): Promise<void> {
+  register(@BearerToken() token: string, @Param('type', GatewayTypePipe) type: string, @Body() body: RegisterGatewayDto): Promise<void> {
     return this.gateways.register(token, type, body);
   }
 
@@ -34,7 +35,7 @@ export class GatewaysController {
   @Delete(':type/registration')
   @HttpCode(204)
   @UNKNOWN_TYPE
-  unregister(@BearerToken() token: string, @Param('type') type: string): Promise<void> {
+  unregister(@BearerToken() token: string, @Param('type', GatewayTypePipe) type: string): Promise<void> {
     return this.gateways.unregister(token, type);
   }
 
@@ -43,7 +44,7 @@ export class GatewaysController {
   @HttpCode(204)
   @UNKNOWN_TYPE
   @problem(409, '`conflict`: there is no registration to reconnect.')
-  reconnect(@BearerToken() token: string, @Param('type') type: string): Promise<void> {
+  reconnect(@BearerToken() token: string, @Param('type', GatewayTypePipe) type: string): Promise<void> {
     return this.gateways.reconnect(token, type);
   }
 }

@@ -68,13 +68,13 @@ describe('ChatThreadPipe / AfterSeqPipe', () => {
     }
   });
 
-  it('after: absent is 0; non-negative integers as string or already converted', () => {
+  it('after: absent is 0; decimal digits are the integer', () => {
     expect(after.transform(undefined, meta('after'))).toBe(0);
     expect(after.transform('12', meta('after'))).toBe(12);
-    expect(after.transform(3, meta('after'))).toBe(3);
+    expect(after.transform('007', meta('after'))).toBe(7);
   });
 
-  it.each(['-1', '1.5', 'x', '', ['1', '2'], -1, 1.5, Number.NaN])('after: rejects %j', (value) => {
+  it.each(['-1', '1.5', 'x', '', ['1', '2'], '0x10', '1e3', ' 7', '7 ', '+7', '7.0', '0b1', '٣', 3, Number.NaN])('after: rejects %j', (value) => {
     expect(() => after.transform(value, meta('after'))).toThrow(ProblemException);
   });
 });

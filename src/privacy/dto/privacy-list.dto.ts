@@ -1,9 +1,9 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
+import { Transform } from 'class-transformer';
 import {
-  ArrayMaxSize, IsArray, IsIn, IsInt, IsString, Max, Min, ValidateBy, ValidateNested, ValidationArguments,
+  ArrayMaxSize, IsArray, IsIn, IsInt, IsString, Max, Min, ValidateBy, ValidationArguments,
 } from 'class-validator';
-import { checkBareJid, checkDomain } from '../../common/validators';
+import { checkBareJid, checkDomain, IsNestedDto } from '../../common/validators';
 import type { PrivacyItem } from '../../link/events';
 
 export const MAX_PRIVACY_ITEMS = 1000;
@@ -91,8 +91,7 @@ export class PrivacyItemDto implements PrivacyItem {
 export class SetPrivacyListDto {
   @ApiProperty({ type: () => [PrivacyItemDto], maxItems: MAX_PRIVACY_ITEMS, description: 'Orders must be unique positive integers.' })
   @Transform(({ value }) => markPositions(value))
-  @Type(() => PrivacyItemDto)
-  @ValidateNested({ each: true })
+  @IsNestedDto(() => PrivacyItemDto, { each: true })
   @ArrayMaxSize(MAX_PRIVACY_ITEMS)
   @IsArray()
   items: PrivacyItemDto[];

@@ -1,7 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsObject, IsString, Matches, MaxLength, MinLength, ValidateBy, ValidateNested } from 'class-validator';
-import { IsOptionalNonNull, IsXmlSafe } from '../../common/validators';
+import { IsString, Matches, MaxLength, MinLength, ValidateBy } from 'class-validator';
+import { IsNestedDto, IsOptionalNonNull, IsXmlSafe } from '../../common/validators';
 import type { ChatConfiguration } from '../../im/chat-configuration';
 import type { JoinResult, NamedAddress } from '../../im/rooms';
 import { checkChatThread, MAX_CHAT_THREAD_LENGTH } from '../../chats/thread.pipe';
@@ -61,9 +60,7 @@ export class JoinRoomDto {
 export class UpdateConfigurationDto {
   /** The settings to change; the others stay as they are. `{}` submits the room's form unchanged. */
   @ApiProperty({ type: () => RoomSettingsDto })
-  @ValidateNested()
-  @Type(() => RoomSettingsDto)
-  @IsObject()
+  @IsNestedDto(() => RoomSettingsDto)
   settings: RoomSettingsDto;
 }
 
