@@ -1,0 +1,214 @@
+import type { ChaosClient, Connection } from './chaos-client';
+import type { Frame } from './ws-client';
+
+/** Where a message sits in one history: thread and seq (from 1, as the public API numbers it). */
+export interface Placement {
+  thread: string;
+  seq: number;
+}
+
+/** A message send through the public API, as the harness saw it. */
+export interface SendRecord {
+  from: string;
+  to: string;
+  text: string;
+  status: number;
+  thread?: string;
+  seq?: number;
+}
+
+export interface ChaosEvidence {
+  /** Only messages whose text starts with this are counted (the run's own). */
+  prefix: string;
+  clients: ChaosClient[];
+  /** Per client name: texts read from REST history after a resync (what a resync excuses). */
+  recovered: Map<string, Set<string>>;
+  /** Per account: every stored message of the run, from the simulator (the truth). */
+  truth: Map<string, Map<string, Placement>>;
+  /** Per account: every message of the run as the proxy's REST history shows it at the end. */
+  histories: Map<string, Map<string, Placement[]>>;
+  sends: SendRecord[];
+  /** REST answers that are neither a success nor a documented upstream-trouble problem. */
+  badStatuses: string[];
+  crashes: string[];
+  longPollOverlaps: number;
+}
+
+export interface ChaosCounts {
+  sent: number;
+  sentOk: number;
+  stored: number;
+  delivered: number;
+  lost: number;
+  duplicated: number;
+  outOfOrder: number;
+  resyncs: number;
+  idViolations: number;
+  sendMismatches: number;
+  badStatuses: number;
+  crashes: number;
+  longPollOverlaps: number;
+}
+
+export interface ChaosVerdict {
+  counts: ChaosCounts;
+  /** One line per distinct problem (capped), empty when the run is clean. */
+  failures: string[];
+}
+
+const MAX_FAILURE_LINES = 300;
+
+/**
+ * Compares event ids of one token. The ids are opaque to clients but increasing; the proxy writes
+ * them as dot-separated counters, compared here segment by segment.
+ */
+export function compareEventIds(a: string, b: string): number {
+  const as = a.split('.');
+  const bs = b.split('.');
+  for (let i = 0; i < Math.max(as.length, bs.length); i++) {
+    const x = parseInt(as[i] ?? '0', 36);
+    const y = parseInt(bs[i] ?? '0', 36);
+    if (x !== y) return x < y ? -1 : 1;
+  }
+  return 0;
+}
+
+/** The logical event stream of a client across its connections, and every id rule it broke. */
+export function followClient(client: ChaosClient): { stream: Frame[]; violations: string[]; resyncs: number } {
+  const stream: Frame[] = [];
+  const violations: string[] = [];
+  let resyncs = 0;
+  let newest: string | undefined;
+  client.connections.forEach((conn, n) => {
+    const where = `${client.name} connection ${n} (${conn.kind}${conn.after !== undefined ? ` after=${conn.after}` : ''})`;
+    const events = conn.frames.filter((f) => f.id !== undefined);
+    resyncs += conn.frames.filter((f) => f.type === 'resync').length;
+    const ids = new Set<string>();
+    events.forEach((e, i) => {
+      if (ids.has(e.id as string)) violations.push(`[id] ${where}: event id ${e.id} twice`);
+      ids.add(e.id as string);
+      if (i > 0 && compareEventIds(e.id as string, events[i - 1].id as string) <= 0) {
+        violations.push(`[id] ${where}: id ${e.id} after ${events[i - 1].id}`);
+      }
+    });
+    violations.push(...resumeViolations(conn, where));
+    const replayed = conn.kind === 'stale' && conn.ready?.resumed ? staleReplayLength(conn, stream, where, violations) : 0;
+    for (const e of events.slice(replayed)) {
+      if (newest !== undefined && compareEventIds(e.id as string, newest) <= 0) {
+        violations.push(`[id] ${where}: id ${e.id} is not after ${newest}, the newest seen before`);
+      }
+      stream.push(e);
+      newest = e.id;
+    }
+  });
+  return { stream, violations, resyncs };
+}
+
+/** An `?after=` that cannot be replayed must give resumed=false and an id-less `resync {gap}` first. */
+function resumeViolations(conn: Connection, where: string): string[] {
+  if (conn.kind === 'fresh' || !conn.ready) return [];
+  const out: string[] = [];
+  if ((conn.kind === 'bogus' || conn.kind === 'future') && conn.ready.resumed) out.push(`[resume] ${where}: resumed from an id never issued`);
+  if (!conn.ready.resumed) {
+    const first = conn.frames[0];
+    if (!first || first.type !== 'resync' || first.id !== undefined || first.data?.reason !== 'gap') {
+      out.push(`[resume] ${where}: not resumed, but the first frame is ${JSON.stringify(first ?? null)} instead of an id-less resync {gap}`);
+    }
+  }
+  return out;
+}
+
+/** A stale resume replays what the client already had after that id: same ids, same order. */
+function staleReplayLength(conn: Connection, stream: Frame[], where: string, violations: string[]): number {
+  const from = stream.findIndex((e) => e.id === conn.after);
+  const expected = from < 0 ? [] : stream.slice(from + 1);
+  const events = conn.frames.filter((f) => f.id !== undefined);
+  for (let i = 0; i < expected.length; i++) {
+    if (events[i]?.id !== expected[i].id || events[i]?.type !== expected[i].type) {
+      violations.push(`[resume] ${where}: replay #${i} is ${events[i]?.id ?? 'missing'} ${events[i]?.type ?? ''}, expected ${expected[i].id} ${expected[i].type}`);
+      return Math.min(i, events.length);
+    }
+  }
+  return expected.length;
+}
+
+/** The verdict of a run: counts, and a line for each thing that went wrong. */
+export function judge(evidence: ChaosEvidence): ChaosVerdict {
+  const failures: string[] = [];
+  const fail = (line: string) => {
+    if (failures.length < MAX_FAILURE_LINES) failures.push(line);
+    else if (failures.length === MAX_FAILURE_LINES) failures.push('… more failures left out');
+  };
+  const counts: ChaosCounts = {
+    sent: evidence.sends.length,
+    sentOk: evidence.sends.filter((s) => s.status === 201).length,
+    stored: new Set([...evidence.truth.values()].flatMap((m) => [...m.keys()])).size,
+    delivered: 0, lost: 0, duplicated: 0, outOfOrder: 0, resyncs: 0, idViolations: 0, sendMismatches: 0,
+    badStatuses: evidence.badStatuses.length,
+    crashes: evidence.crashes.length,
+    longPollOverlaps: evidence.longPollOverlaps,
+  };
+
+  for (const client of evidence.clients) {
+    const { stream, violations, resyncs } = followClient(client);
+    counts.resyncs += resyncs;
+    counts.idViolations += violations.length;
+    violations.forEach(fail);
+    const truth = evidence.truth.get(client.account) ?? new Map<string, Placement>();
+    const recovered = evidence.recovered.get(client.name) ?? new Set<string>();
+    const seen = new Map<string, number>();
+    const lastSeq = new Map<string, number>();
+    for (const e of stream) {
+      if (e.type !== 'message' || !String(e.data?.text).startsWith(evidence.prefix)) continue;
+      const { thread, seq, text } = e.data as { thread: string; seq: number; text: string };
+      const times = (seen.get(text) ?? 0) + 1;
+      seen.set(text, times);
+      if (times > 1) {
+        counts.duplicated++;
+        fail(`[duplicate] ${client.name}: message "${text}" (${thread} #${seq}) delivered ${times} times, again as event ${e.id}`);
+      }
+      if (seq <= (lastSeq.get(thread) ?? 0)) {
+        counts.outOfOrder++;
+        fail(`[order] ${client.name}: ${thread} #${seq} ("${text}", event ${e.id}) after #${lastSeq.get(thread)}`);
+      }
+      lastSeq.set(thread, Math.max(seq, lastSeq.get(thread) ?? 0));
+      const stored = truth.get(text);
+      if (!stored) fail(`[seq] ${client.name}: message "${text}" delivered but never stored for ${client.account}`);
+      else if (stored.thread !== thread || stored.seq !== seq) {
+        counts.outOfOrder++;
+        fail(`[seq] ${client.name}: "${text}" delivered as ${thread} #${seq}, stored as ${stored.thread} #${stored.seq}`);
+      }
+    }
+    counts.delivered += seen.size;
+    for (const [text, at] of truth) {
+      if (seen.has(text) || recovered.has(text)) continue;
+      counts.lost++;
+      fail(`[lost] ${client.name}: "${text}" (${at.thread} #${at.seq}) never delivered and not covered by a resync`);
+    }
+  }
+
+  for (const send of evidence.sends) {
+    for (const account of [send.from, send.to]) {
+      const found = evidence.histories.get(account)?.get(send.text) ?? [];
+      const ok = send.status === 201
+        ? found.length === 1 && found[0].thread === send.thread && found[0].seq === send.seq
+        : found.length <= 1;
+      if (!ok) {
+        counts.sendMismatches++;
+        fail(`[send] send "${send.text}" ${send.from} → ${send.to} answered ${send.status}${send.thread ? ` ${send.thread} #${send.seq}` : ''}; ${account}'s history has ${JSON.stringify(found)}`);
+      }
+    }
+  }
+  for (const [account, messages] of evidence.truth) {
+    for (const [text, at] of messages) {
+      const found = evidence.histories.get(account)?.get(text) ?? [];
+      if (found.length !== 1 || found[0].thread !== at.thread || found[0].seq !== at.seq) {
+        fail(`[history] ${account}: REST history shows "${text}" as ${JSON.stringify(found)}, stored as ${at.thread} #${at.seq}`);
+      }
+    }
+  }
+  evidence.badStatuses.forEach((line) => fail(`[status] ${line}`));
+  evidence.crashes.forEach((line) => fail(`[crash] ${line}`));
+  if (evidence.longPollOverlaps > 0) fail(`[long-poll] ${evidence.longPollOverlaps} times a second long-poll ran on a session while one was in flight`);
+  return { counts, failures };
+}
