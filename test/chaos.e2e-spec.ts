@@ -8,7 +8,7 @@ import { runChaos } from './support/chaos-scenario';
  * CHAOS_SEED and CHAOS_DURATION_MS pick another run; `npm run chaos` runs long ones.
  */
 const SEED = Number(process.env.CHAOS_SEED ?? 20261202);
-const DURATION_MS = Number(process.env.CHAOS_DURATION_MS ?? 45_000);
+const DURATION_MS = Number(process.env.CHAOS_DURATION_MS ?? 30_000);
 
 describe(`chaos (seed ${SEED}, ${DURATION_MS} ms)`, () => {
   it('loses nothing, duplicates nothing, keeps ids increasing and one long-poll per link', async () => {

@@ -17,10 +17,13 @@ export interface SendRecord {
   seq?: number;
 }
 
+/** What the checks read of a client. */
+export type JudgedClient = Pick<ChaosClient, 'name' | 'account' | 'connections'>;
+
 export interface ChaosEvidence {
   /** Only messages whose text starts with this are counted (the run's own). */
   prefix: string;
-  clients: ChaosClient[];
+  clients: JudgedClient[];
   /** Per client name: texts read from REST history after a resync (what a resync excuses). */
   recovered: Map<string, Set<string>>;
   /** Per account: every stored message of the run, from the simulator (the truth). */
@@ -74,7 +77,7 @@ export function compareEventIds(a: string, b: string): number {
 }
 
 /** The logical event stream of a client across its connections, and every id rule it broke. */
-export function followClient(client: ChaosClient): { stream: Frame[]; violations: string[]; resyncs: number } {
+export function followClient(client: JudgedClient): { stream: Frame[]; violations: string[]; resyncs: number } {
   const stream: Frame[] = [];
   const violations: string[] = [];
   let resyncs = 0;

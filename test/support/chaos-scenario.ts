@@ -228,9 +228,11 @@ function pickResume(random: () => number, client: ChaosClient): { kind: ResumeKi
   const ids = client.seenIds();
   const last = ids[ids.length - 1];
   const roll = random();
+  // Bogus and future ids get a resync, which excuses what the client missed before it: kept rare so
+  // that most of a client's life is judged on its events alone.
   if (roll < 0.1 && ids.length > 1) return { kind: 'stale', after: ids[Math.floor(random() * (ids.length - 1))] };
-  if (roll < 0.17) return { kind: 'bogus', after: 'not-an-id' };
-  if (roll < 0.24 && last) return { kind: 'future', after: last.replace(/\d+$/, (n) => String(Number(n) + 1_000_000)) };
+  if (roll < 0.14) return { kind: 'bogus', after: 'not-an-id' };
+  if (roll < 0.18 && last) return { kind: 'future', after: last.replace(/\d+$/, (n) => String(Number(n) + 1_000_000)) };
   return exactResume(client);
 }
 
