@@ -1,3 +1,4 @@
+import { describeFailures } from './support/chaos-checks';
 import { runChaos } from './support/chaos-scenario';
 
 /**
@@ -16,7 +17,7 @@ describe(`chaos (seed ${SEED}, ${DURATION_MS} ms)`, () => {
     const report = { seed: result.seed, ...result.counts, chaos: result.chaos, failures: result.failures };
     if (result.failures.length) {
       // The seed and the newest chaos decisions reproduce and explain a failure.
-      console.error(`chaos seed ${SEED} failed:\n${result.failures.join('\n')}\nlast decisions:\n${result.decisionTail.join('\n')}`);
+      console.error(`chaos seed ${SEED} failed:\n${describeFailures(result.failures)}\nlast decisions:\n${result.decisionTail.join('\n')}`);
     }
     expect(report).toMatchObject({ lost: 0, duplicated: 0, outOfOrder: 0, idViolations: 0, sendMismatches: 0, badStatuses: 0, crashes: 0, longPollOverlaps: 0 });
     expect(result.failures).toEqual([]);

@@ -6,6 +6,7 @@
  * kinds (to tell which misbehaviour a failure needs); `--verbose` prints progress.
  */
 import { CHAOS_KINDS, type ChaosKind, type ChaosRates } from '../../src/simulator/chaos';
+import { describeFailures } from '../support/chaos-checks';
 import { DEFAULT_RATES, runChaos, type ChaosRunResult } from '../support/chaos-scenario';
 
 interface Args {
@@ -56,7 +57,7 @@ function summary(r: ChaosRunResult): string {
   const c = r.counts;
   return `seed ${r.seed}: sent ${c.sent} (${c.sentOk} ok), stored ${c.stored}, delivered ${c.delivered}, lost ${c.lost}, `
     + `duplicated ${c.duplicated}, out of order ${c.outOfOrder}, resyncs ${c.resyncs}, id violations ${c.idViolations}, `
-    + `send mismatches ${c.sendMismatches}, bad statuses ${c.badStatuses}, crashes ${c.crashes}, long-poll overlaps ${c.longPollOverlaps}`;
+    + `server closes ${c.serverCloses}, send mismatches ${c.sendMismatches}, bad statuses ${c.badStatuses}, crashes ${c.crashes}, long-poll overlaps ${c.longPollOverlaps}`;
 }
 
 async function main(): Promise<void> {
@@ -75,13 +76,7 @@ async function main(): Promise<void> {
     console.log(`  chaos: ${JSON.stringify(result.chaos)}`);
     if (result.failures.length) {
       failed.push(seed);
-      const categories: Record<string, number> = {};
-      for (const line of result.failures) {
-        const category = /^\[([\w-]+)\]/.exec(line)?.[1] ?? 'other';
-        categories[category] = (categories[category] ?? 0) + 1;
-      }
-      console.log(`  failure lines by check: ${JSON.stringify(categories)}`);
-      console.log(`  FAILED seed ${seed}:\n    ${result.failures.slice(0, 60).join('\n    ')}\n  last decisions:\n    ${result.decisionTail.join('\n    ')}`);
+      console.log(`  FAILED seed ${seed}\n    ${describeFailures(result.failures, 60).split('\n').join('\n    ')}\n  last decisions:\n    ${result.decisionTail.join('\n    ')}`);
     }
   }
   console.log(failed.length ? `failing seeds: ${failed.join(',')}` : `all ${args.seeds.length} seeds passed`);

@@ -74,6 +74,25 @@ describe('chaos checks', () => {
     expect(followClient(withId).violations.join('\n')).toMatch(/id-less resync/);
   });
 
+  it('reports a stale replay that differs once, and an id on the resync of an unreplayable id without a cascade', () => {
+    const stream = [message('e.1', 't', 1, 'm1'), message('e.2', 't', 2, 'm2'), message('e.3', 't', 3, 'm3')];
+    const client: JudgedClient = {
+      name: 'a', account: ALICE,
+      connections: [
+        conn('fresh', stream, false),
+        // The resync reuses e.3; it must neither enter the stream nor make e.4 look out of place.
+        conn('future', [{ ...gap, id: 'e.3' }, message('e.4', 't', 4, 'm4')], false, 'e.99'),
+        // Stale from e.1: e.3 is skipped in the replay.
+        conn('stale', [message('e.2', 't', 2, 'm2'), message('e.4', 't', 4, 'm4'), message('e.5', 't', 5, 'm5')], true, 'e.1'),
+      ],
+    };
+    const { violations, stream: followed } = followClient(client);
+    expect(violations).toHaveLength(2);
+    expect(violations[0]).toMatch(/\[resume\].*id-less resync/);
+    expect(violations[1]).toMatch(/\[resume\].*replay #1 is e.4 message, expected e.3 message/);
+    expect(followed.map((e) => e.id)).toEqual(['e.1', 'e.2', 'e.3', 'e.4', 'e.5']);
+  });
+
   it('holds every accepted send to exactly one entry with its seq in both histories', () => {
     const send = { from: ALICE, to: 'bob@example.com', text: 'm1', status: 201, thread: 't', seq: 1 };
     const histories = new Map([[ALICE, new Map([['m1', [{ thread: 't', seq: 1 }]]])], ['bob@example.com', new Map([['m1', [{ thread: 't', seq: 1 }, { thread: 't', seq: 2 }]]])]]);

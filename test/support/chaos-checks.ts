@@ -46,6 +46,8 @@ export interface ChaosCounts {
   duplicated: number;
   outOfOrder: number;
   resyncs: number;
+  /** Sockets the proxy closed (e.g. 4008 too slow); the client resumed each. */
+  serverCloses: number;
   idViolations: number;
   sendMismatches: number;
   badStatuses: number;
@@ -84,8 +86,12 @@ export function followClient(client: JudgedClient): { stream: Frame[]; violation
   let newest: string | undefined;
   client.connections.forEach((conn, n) => {
     const where = `${client.name} connection ${n} (${conn.kind}${conn.after !== undefined ? ` after=${conn.after}` : ''})`;
-    const events = conn.frames.filter((f) => f.id !== undefined);
     resyncs += conn.frames.filter((f) => f.type === 'resync').length;
+    violations.push(...resumeViolations(conn, where));
+    // The resync {gap} answering an unreplayable ?after= is this socket's alone, not part of the
+    // token's stream: an id on it is reported above and must not pass for an event.
+    const unreplayable = conn.kind !== 'fresh' && !conn.ready?.resumed && conn.frames[0]?.type === 'resync';
+    const events = (unreplayable ? conn.frames.slice(1) : conn.frames).filter((f) => f.id !== undefined);
     const ids = new Set<string>();
     events.forEach((e, i) => {
       if (ids.has(e.id as string)) violations.push(`[id] ${where}: event id ${e.id} twice`);
@@ -94,8 +100,13 @@ export function followClient(client: JudgedClient): { stream: Frame[]; violation
         violations.push(`[id] ${where}: id ${e.id} after ${events[i - 1].id}`);
       }
     });
-    violations.push(...resumeViolations(conn, where));
-    const replayed = conn.kind === 'stale' && conn.ready?.resumed ? staleReplayLength(conn, stream, where, violations) : 0;
+    // A stale resume first replays what the client already had after that id; only the rest is new.
+    let replayed = 0;
+    if (conn.kind === 'stale' && conn.ready?.resumed && newest !== undefined) {
+      while (replayed < events.length && compareEventIds(events[replayed].id as string, newest) <= 0) replayed++;
+      const problem = staleReplayProblem(events.slice(0, replayed), stream, conn.after as string);
+      if (problem) violations.push(`[resume] ${where}: ${problem}`);
+    }
     for (const e of events.slice(replayed)) {
       if (newest !== undefined && compareEventIds(e.id as string, newest) <= 0) {
         violations.push(`[id] ${where}: id ${e.id} is not after ${newest}, the newest seen before`);
@@ -121,18 +132,17 @@ function resumeViolations(conn: Connection, where: string): string[] {
   return out;
 }
 
-/** A stale resume replays what the client already had after that id: same ids, same order. */
-function staleReplayLength(conn: Connection, stream: Frame[], where: string, violations: string[]): number {
-  const from = stream.findIndex((e) => e.id === conn.after);
+/** A stale replay must be exactly what the client had after that id: same ids, same types, same order. */
+function staleReplayProblem(replay: Frame[], stream: Frame[], after: string): string | undefined {
+  const from = stream.findIndex((e) => e.id === after);
   const expected = from < 0 ? [] : stream.slice(from + 1);
-  const events = conn.frames.filter((f) => f.id !== undefined);
-  for (let i = 0; i < expected.length; i++) {
-    if (events[i]?.id !== expected[i].id || events[i]?.type !== expected[i].type) {
-      violations.push(`[resume] ${where}: replay #${i} is ${events[i]?.id ?? 'missing'} ${events[i]?.type ?? ''}, expected ${expected[i].id} ${expected[i].type}`);
-      return Math.min(i, events.length);
+  const show = (f: Frame | undefined) => (f ? `${f.id} ${f.type}` : 'nothing');
+  for (let i = 0; i < Math.max(expected.length, replay.length); i++) {
+    if (replay[i]?.id !== expected[i]?.id || replay[i]?.type !== expected[i]?.type) {
+      return `replay #${i} is ${show(replay[i])}, expected ${show(expected[i])} (${replay.length} replayed, ${expected.length} expected)`;
     }
   }
-  return expected.length;
+  return undefined;
 }
 
 /** The verdict of a run: counts, and a line for each thing that went wrong. */
@@ -146,7 +156,9 @@ export function judge(evidence: ChaosEvidence): ChaosVerdict {
     sent: evidence.sends.length,
     sentOk: evidence.sends.filter((s) => s.status === 201).length,
     stored: new Set([...evidence.truth.values()].flatMap((m) => [...m.keys()])).size,
-    delivered: 0, lost: 0, duplicated: 0, outOfOrder: 0, resyncs: 0, idViolations: 0, sendMismatches: 0,
+    delivered: 0, lost: 0, duplicated: 0, outOfOrder: 0, resyncs: 0,
+    serverCloses: evidence.clients.flatMap((c) => c.connections).filter((c) => c.closedByServer).length,
+    idViolations: 0, sendMismatches: 0,
     badStatuses: evidence.badStatuses.length,
     crashes: evidence.crashes.length,
     longPollOverlaps: evidence.longPollOverlaps,
@@ -214,4 +226,16 @@ export function judge(evidence: ChaosEvidence): ChaosVerdict {
   evidence.crashes.forEach((line) => fail(`[crash] ${line}`));
   if (evidence.longPollOverlaps > 0) fail(`[long-poll] ${evidence.longPollOverlaps} times a second long-poll ran on a session while one was in flight`);
   return { counts, failures };
+}
+
+/** What a failing run prints: how many lines each check produced, then the first lines. */
+export function describeFailures(failures: string[], max = 40): string {
+  const byCheck: Record<string, number> = {};
+  for (const line of failures) {
+    const check = /^\[([\w-]+)\]/.exec(line)?.[1] ?? 'other';
+    byCheck[check] = (byCheck[check] ?? 0) + 1;
+  }
+  const shown = failures.slice(0, max);
+  const more = failures.length > max ? [`… and ${failures.length - max} more`] : [];
+  return [`failure lines by check: ${JSON.stringify(byCheck)}`, ...shown, ...more].join('\n');
 }

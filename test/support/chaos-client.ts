@@ -76,6 +76,13 @@ export class ChaosClient {
     });
   }
 
+  /** Stops reading for a while, like a client too busy or too slow to keep up. */
+  stall(ms: number): void {
+    const ws = this.ws;
+    ws?.pause();
+    setTimeout(() => ws?.resume(), ms).unref();
+  }
+
   /** Drops the connection without a close handshake, like a phone losing its network. */
   terminate(): void {
     this.wantConnected = false;

@@ -65,6 +65,8 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRunResult
 
   const stack: Stack = await startStack({
     sim: { chaos: { seed: options.seed, rates: options.rates ?? DEFAULT_RATES, maxDelayMs: 300, hangMs: 1_500 } },
+    // A small send buffer, so that a stalled socket is closed as too slow within the run.
+    config: { wsMaxBufferedBytes: 16 * 1024 },
   });
   const { sim, api } = stack;
   const chaos = sim.chaos!;
@@ -138,6 +140,10 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRunResult
         await sleep(300 + random() * 900);
         const client = pick(clients);
         if (!client.connected) continue;
+        if (random() < 0.15) {
+          client.stall(1_000 + random() * 4_000); // a slow reader; were it closed as too slow (4008), it resumes
+          continue;
+        }
         client.terminate();
         await sleep(random() * 500);
         await resume(client, pickResume(random, client), log);
