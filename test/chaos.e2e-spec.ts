@@ -9,7 +9,7 @@ import { runChaos } from './support/chaos-scenario';
  * CHAOS_SEED and CHAOS_DURATION_MS pick another run; `npm run chaos` runs long ones.
  */
 const SEED = Number(process.env.CHAOS_SEED ?? 20261202);
-const DURATION_MS = Number(process.env.CHAOS_DURATION_MS ?? 30_000);
+const DURATION_MS = Number(process.env.CHAOS_DURATION_MS ?? 25_000);
 
 describe(`chaos (seed ${SEED}, ${DURATION_MS} ms)`, () => {
   it('loses nothing, duplicates nothing, keeps ids increasing and one long-poll per link', async () => {
@@ -22,6 +22,6 @@ describe(`chaos (seed ${SEED}, ${DURATION_MS} ms)`, () => {
     expect(report).toMatchObject({ lost: 0, duplicated: 0, outOfOrder: 0, idViolations: 0, sendMismatches: 0, badStatuses: 0, crashes: 0, longPollOverlaps: 0 });
     expect(result.failures).toEqual([]);
     expect(result.counts.sentOk).toBeGreaterThan(0);
-    expect(result.counts.stored).toBeGreaterThan(1_000);
+    expect(result.counts.stored).toBeGreaterThan(500);
   }, DURATION_MS + 90_000);
 });

@@ -76,7 +76,7 @@ async function main(): Promise<void> {
     console.log(`  chaos: ${JSON.stringify(result.chaos)}`);
     if (result.failures.length) {
       failed.push(seed);
-      console.log(`  FAILED seed ${seed}\n    ${describeFailures(result.failures, 60).split('\n').join('\n    ')}\n  last decisions:\n    ${result.decisionTail.join('\n    ')}`);
+      console.log(`  FAILED seed ${seed}\n    ${describeFailures(result.failures).split('\n').join('\n    ')}\n  last decisions:\n    ${result.decisionTail.join('\n    ')}`);
     }
   }
   console.log(failed.length ? `failing seeds: ${failed.join(',')}` : `all ${args.seeds.length} seeds passed`);

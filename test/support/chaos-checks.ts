@@ -61,7 +61,7 @@ export interface ChaosVerdict {
   failures: string[];
 }
 
-const MAX_FAILURE_LINES = 300;
+const MAX_FAILURE_LINES = 5_000;
 
 /**
  * Compares event ids of one token. The ids are opaque to clients but increasing; the proxy writes
@@ -228,14 +228,17 @@ export function judge(evidence: ChaosEvidence): ChaosVerdict {
   return { counts, failures };
 }
 
-/** What a failing run prints: how many lines each check produced, then the first lines. */
-export function describeFailures(failures: string[], max = 40): string {
-  const byCheck: Record<string, number> = {};
+/** What a failing run prints: how many lines each check produced, then the first few of each. */
+export function describeFailures(failures: string[], perCheck = 8): string {
+  const byCheck = new Map<string, string[]>();
   for (const line of failures) {
     const check = /^\[([\w-]+)\]/.exec(line)?.[1] ?? 'other';
-    byCheck[check] = (byCheck[check] ?? 0) + 1;
+    byCheck.set(check, [...(byCheck.get(check) ?? []), line]);
   }
-  const shown = failures.slice(0, max);
-  const more = failures.length > max ? [`… and ${failures.length - max} more`] : [];
-  return [`failure lines by check: ${JSON.stringify(byCheck)}`, ...shown, ...more].join('\n');
+  const counts = Object.fromEntries([...byCheck].map(([check, lines]) => [check, lines.length]));
+  const shown = [...byCheck.values()].flatMap((lines) => [
+    ...lines.slice(0, perCheck),
+    ...(lines.length > perCheck ? [`  … ${lines.length - perCheck} more like this`] : []),
+  ]);
+  return [`failure lines by check: ${JSON.stringify(counts)}`, ...shown].join('\n');
 }
