@@ -91,6 +91,14 @@ describe('seeded chaos in the simulator', () => {
     expect(next.ofType('presence').map((n) => n['@_from'])).toEqual(['x1@example.org']);
   });
 
+  it('delay: the reply comes, only later', async () => {
+    const c = await chaotic({ delay: 1 });
+    sim.postNotification(ALICE, presence(1));
+    const reply = await c.noop('');
+    expect(reply.ofType('presence').map((n) => n['@_from'])).toEqual(['x1@example.org']);
+    expect(sim.chaos!.stats().delay).toBe(1);
+  });
+
   it('overflow: unacknowledged blocks are discarded, leaving a hole in the seq', async () => {
     const c = await chaotic({ overflow: 1 });
     const base = c.highestSeq;
