@@ -3,7 +3,8 @@
  * turn), `--runs K` (K seeds from --seed on). Prints the counts of each run and, for every failing
  * one, its seed, what failed and the newest chaos decisions. Exits 1 if any run failed.
  * `--rates drop=0.05,overflow=0.5` overrides single rates, `--only drop,reorder` keeps just those
- * kinds (to tell which misbehaviour a failure needs); `--verbose` prints progress.
+ * kinds (to tell which misbehaviour a failure needs; `--only none` runs the traffic without chaos);
+ * `--verbose` prints progress.
  */
 import { CHAOS_KINDS, type ChaosKind, type ChaosRates } from '../../src/simulator/chaos';
 import { describeFailures } from '../support/chaos-checks';
@@ -47,7 +48,9 @@ function parseArgs(argv: string[]): Args {
     rates[kind as ChaosKind] = Number(value);
   }
   if (named.has('only')) {
-    const only = named.get('only')!.split(',');
+    const only = named.get('only')!.split(',').filter((kind) => kind !== 'none');
+    const unknown = only.filter((kind) => !CHAOS_KINDS.includes(kind as ChaosKind));
+    if (unknown.length) throw new Error(`--only: unknown kind ${unknown.join(', ')} (one of ${CHAOS_KINDS.join(', ')}, or none)`);
     for (const kind of CHAOS_KINDS) if (!only.includes(kind)) delete rates[kind];
   }
   return { seeds, durationMs: int('duration', 60) * 1000, rates, verbose: flags.has('verbose') };

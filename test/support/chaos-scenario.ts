@@ -64,8 +64,8 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRunResult
   process.on('uncaughtException', onCrash);
 
   const stack: Stack = await startStack({
-    sim: { chaos: { seed: options.seed, rates: options.rates ?? DEFAULT_RATES, maxDelayMs: 300, hangMs: 1_500 } },
-    // A small send buffer, so that a stalled socket is closed as too slow within the run.
+    sim: { chaos: { seed: options.seed, rates: options.rates ?? DEFAULT_RATES, maxDelayMs: 300, hangMs: 3_000 } },
+    // A small send buffer, so that a stalled socket may be closed as too slow (4008) within the run.
     config: { wsMaxBufferedBytes: 16 * 1024 },
   });
   const { sim, api } = stack;
