@@ -1,4 +1,5 @@
 import { AccountDirectory } from './accounts';
+import { Chaos } from './chaos';
 import { SimClock } from './clock';
 import { FaultInjector } from './fault-injection';
 import { Conversations } from './im/conversations';
@@ -24,11 +25,13 @@ export class SimulatorCore {
   readonly waits: NoopWaits;
   readonly log = new RequestLog();
   readonly faults = new FaultInjector();
+  readonly chaos?: Chaos;
   private readonly sweeper: NodeJS.Timeout;
   private readonly stopAdvanceHook: () => void;
 
   constructor(readonly options: ResolvedOptions) {
     this.accounts = new AccountDirectory(options.defaultDomain);
+    if (options.chaos) this.chaos = new Chaos(options.chaos);
     for (const a of options.accounts) this.accounts.add(a.address, a.password);
     this.tokens = new TokenService(options.tokenLifetimeMs);
     this.im = new ImService(this.accounts, options.rosterDelayMs);

@@ -1,6 +1,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { attr, type XmlNode } from '../soap/xml';
 import type { Account } from './accounts';
+import { chaosBeforeHandler, chaosBeforeHeader, chaosDeliver, chaosOrderBlocks, chaosProbeLongPoll } from './chaos-hooks';
 import { cookieToken, parseContext, type RequestContext } from './context';
 import type { SimulatorCore } from './core';
 import { EnvelopeError, buildEnvelope, parseEnvelope, type SoapRequest, type SoapVersion } from './envelope';
@@ -47,7 +48,7 @@ export async function handleSoap(
   }
   const entry = core.log.record({ name: request.name, account: account?.name, sessionId: context.session?.id, at: core.clock.now() });
 
-  const injected = core.faults.take(request.name, account?.name);
+  const injected = core.faults.take(request.name, account?.name) ?? chaosBeforeHandler(core, request.name, context, account);
   if (injected?.kind === 'reset') return { kind: 'reset' };
   if (injected?.kind === 'http') return reply(injected.status, injected.body ?? '', 'text/plain; charset=utf-8');
   if (injected?.kind === 'garbage') return reply(200, injected.body, XML_TYPE);
@@ -58,6 +59,7 @@ export async function handleSoap(
   };
   let body: XmlNode;
   let fault: SoapFault | undefined;
+  let releaseProbe: (() => void) | undefined;
   try {
     if (injected?.kind === 'fault') throw new SoapFault(injected.code, injected.message, injected.side ?? 'sender');
     const handler = HANDLERS[request.name];
@@ -65,17 +67,22 @@ export async function handleSoap(
     if (handler.auth && !account) throw authRequired();
     if (handler.auth) openSession(ctx);
     entry.sessionId = ctx.session?.id ?? entry.sessionId;
+    releaseProbe = chaosProbeLongPoll(core, request.name, request.node, ctx);
     body = responseElement(request, await handler.handle(ctx));
   } catch (err) {
     fault = asSoapFault(err);
     body = { 'soap:Fault': faultElement(fault, request.version, core.clock.now()) };
+  } finally {
+    releaseProbe?.();
   }
   if (meta.signal.aborted) return { kind: 'reset' };
+  chaosBeforeHeader(core, request.name, ctx);
   const header = buildHeader(ctx);
+  chaosOrderBlocks(core, request.name, ctx, header);
   try {
     const xml = buildEnvelope(request.version, header, body);
     const drip = injected?.kind === 'drip' ? { dripMs: injected.everyMs } : {};
-    return { ...reply(fault ? 500 : 200, xml, XML_TYPE), cookies: ctx.cookies, ...drip };
+    return await chaosDeliver(core, request.name, ctx, { ...reply(fault ? 500 : 200, xml, XML_TYPE), cookies: ctx.cookies, ...drip }, meta.signal);
   } catch (err) {
     // Like the real server, a response that cannot be serialised becomes a bare FAILURE.
     return bareFault(core, asSoapFault(err), request.version);

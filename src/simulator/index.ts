@@ -8,7 +8,7 @@
  *   sim.clock.advance(ms)            move simulated time (token expiry, session idle expiry + sweep)
  *   sim.addAccount(address, pw)
  *   sim.requests / requestCount(name?) / resetRequests()     what reached the server
- *   sim.injectFault({ request?, account?, times?, kind: 'fault'|'http'|'garbage'|'reset'|'stall', … })
+ *   sim.injectFault({ request?, account?, times?, kind: 'fault'|'http'|'garbage'|'reset'|'stall'|'drip', … })
  *   sim.clearFaults()
  *   sim.endSessions(account)         as if every session of the account timed out
  *   sim.sessionIds(account)          live session ids
@@ -16,6 +16,8 @@
  *   sim.repeatLastBlock(sessionIdOrAccount)  next response repeats the last acked notify block (§5 race)
  *   sim.flushRosters()               deliver rosters still waiting for rosterDelayMs now
  *   sim.parkedNoOps                  blocking NoOps currently parked
+ *   sim.chaos                        with option chaos { seed, rates }: stats(), tail(n), pause(), resume()
+ *                                    (chaos.ts lists the kinds; undefined when chaos is off)
  *   sim.persona(address)             read-only view for assertions
  *   Privacy (§12.10; options privacyDelayMs = delay of each `privacy` notification, default 20):
  *   sim.flushPrivacy()               deliver privacy notifications still waiting for privacyDelayMs now
@@ -43,6 +45,7 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { children, parseXml } from '../soap/xml';
+import type { Chaos } from './chaos';
 import type { SimClock } from './clock';
 import { SimulatorCore } from './core';
 import type { InjectedFault } from './fault-injection';
@@ -57,6 +60,7 @@ import type { RecordedRequest } from './request-log';
 export { DEMO_ACCOUNTS } from './demo-accounts';
 export type { SimulatorOptions, SimulatorAccount } from './options';
 export type { InjectedFault } from './fault-injection';
+export type { ChaosKind, ChaosOptions, ChaosRates } from './chaos';
 export type { RecordedRequest } from './request-log';
 export type { Presence, Show } from './im/notifications';
 export type { Subscription } from './im/roster-store';
@@ -168,6 +172,11 @@ export class ImSimulator {
     const account = byId ? undefined : this.core.accounts.byName(sessionIdOrAccount);
     const sessions = byId ? [byId] : account ? this.core.sessions.forAccount(account.id) : [];
     for (const s of sessions) s.queue.repeatLastAcked();
+  }
+
+  /** The seeded chaos, when the simulator was started with one. */
+  get chaos(): Pick<Chaos, 'seed' | 'stats' | 'tail' | 'pause' | 'resume'> | undefined {
+    return this.core.chaos;
   }
 
   /** Blocking NoOps currently parked. */

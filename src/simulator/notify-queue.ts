@@ -43,6 +43,21 @@ export class NotifyQueue {
     this.repeatPending = true;
   }
 
+  /** An acked block with content exists, so repeatLastAcked() has something to replay. */
+  get hasAcked(): boolean {
+    return this.lastAcked !== undefined;
+  }
+
+  /** Sent batches not acknowledged yet. */
+  get unacked(): number {
+    return this.sent.length;
+  }
+
+  /** Chaos hook: drops the unacknowledged batches now, as serialize() does once more than 20 pile up. */
+  discardUnacked(): void {
+    this.sent = [];
+  }
+
   /** Step 3: ack again, cap, move the current batch, and return the `<notify>` blocks to write. */
   serialize(k: number): XmlNode[] {
     this.ack(k);

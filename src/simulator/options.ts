@@ -1,3 +1,5 @@
+import type { ChaosOptions } from './chaos';
+
 /** Start-up options of the simulator, with the real server's defaults where the spec gives one. */
 export interface SimulatorAccount {
   address: string;
@@ -37,13 +39,16 @@ export interface SimulatorOptions {
   chatFlushMs?: number;
   /** zimbra_im_chat_close_time: then auto-closed this much later, emitting chatclosed (§11; 3600 s, floor 60 s). */
   chatCloseMs?: number;
+  /** Seeded misbehaviour within what the upstream or its network can do (chaos.ts); off when absent. */
+  chaos?: ChaosOptions;
 }
 
-export type ResolvedOptions = Required<Omit<SimulatorOptions, 'accounts' | 'defaultDomain' | 'port' | 'host'>> & {
+export type ResolvedOptions = Required<Omit<SimulatorOptions, 'accounts' | 'defaultDomain' | 'port' | 'host' | 'chaos'>> & {
   port: number;
   host: string;
   accounts: SimulatorAccount[];
   defaultDomain?: string;
+  chaos?: ChaosOptions;
 };
 
 export function resolveOptions(options: SimulatorOptions = {}): ResolvedOptions {
@@ -67,5 +72,6 @@ export function resolveOptions(options: SimulatorOptions = {}): ResolvedOptions 
     maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024,
     chatFlushMs: options.chatFlushMs ?? 300_000,
     chatCloseMs: options.chatCloseMs ?? 3_600_000,
+    chaos: options.chaos,
   };
 }
