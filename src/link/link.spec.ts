@@ -77,7 +77,7 @@ describe('Link', () => {
   it('a replaced session: emits resync once, restarts seq, re-registers, repeats a repeatable call', async () => {
     const soap = new ScriptedSoap()
       .reply(ok('11', [], true))
-      .reply(ok('11', [[5, [presence('a@x', 'AWAY')]]]))
+      .reply(ok('11', [[1, [presence('a@x', 'AWAY')]]]))
       .reply(ok('12', [[1, [presence('b@x', 'DND')]]], true)) // the call landed on a fresh session
       .reply(ok('12')) // re-registration
       .reply(ok('12')); // the repeated call
