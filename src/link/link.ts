@@ -4,7 +4,7 @@ import { ProblemException } from '../common/problem';
 import type { RequestBody, ResponseContext } from '../soap/envelope';
 import type { CallOptions, SoapClient } from '../soap/soap-client';
 import { UpstreamError } from '../soap/upstream-error';
-import { attr, elementNames, XmlNode } from '../soap/xml';
+import { attr, XmlNode } from '../soap/xml';
 import type { ImEvent, LinkEvent } from './events';
 import { EventLog, EventLogLimits, Replay } from './event-log';
 import { IdleChange, IdleClients } from './idle-clients';
@@ -55,7 +55,7 @@ export function isAuthFailure(err: unknown): boolean {
 
 /**
  * One upstream session per bearer token. Registers the session as an IM listener before anything
- * else, acknowledges and de-duplicates notify blocks by seq, turns notifications into events, keeps
+ * else, acknowledges notify blocks and turns them into events exactly once (NotifyIntake), keeps
  * exactly one long-poll running while anyone listens or waits, and re-registers (emitting `resync`)
  * when the upstream session is replaced.
  */
