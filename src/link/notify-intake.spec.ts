@@ -48,6 +48,9 @@ describe('NotifyIntake', () => {
     const taken = intake.take([block(28, presence('c@x'))]);
     expect(published(taken)).toEqual(['resync gap', 'presence c@x']);
     expect(taken[0].seq).toBe(28);
+    // Presences may have changed unseen in the hole: the same one again is news.
+    expect(published(intake.take([block(29, presence('a@x'))]))).toEqual(['presence a@x']);
+    expect(published(intake.take([block(30, presence('a@x'))]))).toEqual([]);
     intake.restart();
     expect(published(intake.take([block(3, presence('d@x'))]))).toEqual(['resync gap', 'presence d@x']);
   });
@@ -88,6 +91,9 @@ describe('NotifyIntake', () => {
     expect(published(intake.take([block(4, roster('b@x', 'c@x'), subscribe('d@x'))]))).toEqual(['request d@x']);
     // A request sent live is always news: it may have been withdrawn silently and asked anew.
     expect(published(intake.take([block(5, presence('x@x'), subscribe('d@x'))]))).toEqual(['presence x@x', 'request d@x']);
+    // A roster push for the requester (say, authorized by another client) makes the request moot.
+    const push: XmlNode = { '@_type': 'subscribed', '@_to': 'd@x' };
+    expect(published(intake.take([block(6, push, roster('b@x', 'c@x', 'd@x'), subscribe('d@x'))]))).toEqual(['contact', 'request d@x']);
   });
 
   describe('property: whatever the replies, every notification is one event, or a resync gap marks the hole', () => {
