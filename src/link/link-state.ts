@@ -39,7 +39,7 @@ export class LinkState {
    * last told, and a request still pending that a roster snapshot lists again. (A request sent live
    * is always news: it may have been withdrawn silently and asked anew.)
    */
-  admit(event: ImEvent, from: { snapshot?: boolean } = {}): boolean {
+  admit(event: ImEvent, context: { snapshot?: boolean } = {}): boolean {
     switch (event.type) {
       case 'message': {
         const { thread, seq, from, to } = event.data;
@@ -85,7 +85,7 @@ export class LinkState {
         this.pendingRequests.delete(event.data.address);
         return true;
       case 'subscriptionRequest':
-        if (from.snapshot && this.pendingRequests.has(event.data.from)) return false;
+        if (context.snapshot && this.pendingRequests.has(event.data.from)) return false;
         this.pendingRequests.delete(event.data.from); // re-insert: the set's order is the eviction order
         this.pendingRequests.add(event.data.from);
         evictOldest(this.pendingRequests, MAX_PRESENCES);
