@@ -52,8 +52,10 @@ export class EventLog {
   private parse(id: string): number | undefined {
     const dot = id.lastIndexOf('.');
     if (dot < 0 || id.slice(0, dot) !== this.epoch) return undefined;
-    const n = Number(id.slice(dot + 1));
-    return Number.isSafeInteger(n) && n >= 0 ? n : undefined;
+    // Only the form append writes: `Number` alone would also take "", " 1", "0x1" or "1e3".
+    const digits = id.slice(dot + 1);
+    const n = Number(digits);
+    return Number.isSafeInteger(n) && String(n) === digits ? n : undefined;
   }
 
   /** Drops by moving `head` (no copying per event); the array is compacted once half of it is dropped. */

@@ -77,7 +77,7 @@ describe('Link', () => {
   it('a replaced session: emits resync once, restarts seq, re-registers, repeats a repeatable call', async () => {
     const soap = new ScriptedSoap()
       .reply(ok('11', [], true))
-      .reply(ok('11', [[5, [presence('a@x', 'AWAY')]]]))
+      .reply(ok('11', [[1, [presence('a@x', 'AWAY')]]]))
       .reply(ok('12', [[1, [presence('b@x', 'DND')]]], true)) // the call landed on a fresh session
       .reply(ok('12')) // re-registration
       .reply(ok('12')); // the repeated call
@@ -143,6 +143,55 @@ describe('Link', () => {
     await second.promise;
     expect(soap.calls.map((c) => c.name)).toEqual(['IMGatewayListRequest', 'IMGetRosterRequest', 'IMGetRosterRequest', 'NoOpRequest']);
     await link.close(undefined, false);
+  });
+
+  describe('callThenAwait', () => {
+    const privacy = (deny: string) => n(`<n type="privacy"><list name="default"><item addr="${deny}" action="deny" order="1"/></list></n>`);
+    const listOf = (e: { type: string; data: unknown }) => (e.type === 'privacyList' ? (e.data as { items: { address: string }[] }).items[0]?.address : undefined);
+    const getList = { IMGetPrivacyListRequest: { '@_xmlns': 'urn:zimbraIM' } };
+
+    it('skips a notification that came in the reply itself (queued before the call) and takes the next block\'s', async () => {
+      const soap = new ScriptedSoap()
+        .reply(ok('11', [], true))
+        .reply(ok('11', [[1, [privacy('old.example')]]])) // the call's reply: a stale list
+        .reply(ok('11', [[2, [privacy('new.example')]]])); // the long-poll: the answer
+      const link = new Link('token', soap as unknown as SoapClient, { longPollWaitMs: 1000, longPollMarginMs: 100, userAgent: 'test', eventLog: { maxEvents: 10, maxAgeMs: 60_000 } });
+      await expect(link.callThenAwait(getList, listOf, { timeoutMs: 1000, timeoutCode: 'roster.TIMEOUT' })).resolves.toBe('new.example');
+      expect(soap.calls.map((c) => c.name)).toEqual(['IMGatewayListRequest', 'IMGetPrivacyListRequest', 'NoOpRequest']);
+      await link.close(undefined, false);
+    });
+
+    it('judges what a concurrent reply delivered before the call\'s reply by its block: older is stale, newer answers', async () => {
+      for (const [concurrentSeq, expected] of [[2, 'new.example'], [1, 'timeout']] as const) {
+        let releaseReply!: () => void;
+        const soap = new ScriptedSoap().reply(ok('11', [], true));
+        const { link } = makeLink(soap);
+        await link.open();
+        // The call's reply is held back while another reply (say a long-poll's) is taken in first.
+        (soap as unknown as { call: unknown }).call = async () => {
+          await new Promise<void>((r) => (releaseReply = r));
+          return ok('11', [[1, [presence('a@x', 'AWAY')]]])('IMGetPrivacyListRequest');
+        };
+        const answer = link.callThenAwait(getList, listOf, { timeoutMs: 100, timeoutCode: 'roster.TIMEOUT' });
+        await new Promise((r) => setImmediate(r));
+        const absorb = (link as unknown as { absorb: (c: unknown, s: string, r: boolean) => void }).absorb.bind(link);
+        const blocks = concurrentSeq === 2 ? [[1, [presence('a@x', 'AWAY')]], [2, [privacy('new.example')]]] : [[1, [privacy('old.example')]]];
+        absorb({ sessionId: '11', refresh: false, notify: blocks.map(([seq, notifications]) => ({ seq, notifications })) }, '11', false);
+        releaseReply();
+        await expect(answer.catch((err: { kind: string }) => err.kind)).resolves.toBe(expected);
+      }
+    });
+
+    it('a reply without blocks marks the ack it carried: the next block answers', async () => {
+      const soap = new ScriptedSoap()
+        .reply(ok('11', [[1, [presence('a@x', 'AWAY')]]], true))
+        .reply(ok('11'))
+        .reply(ok('11', [[2, [privacy('new.example')]]]));
+      const link = new Link('token', soap as unknown as SoapClient, { longPollWaitMs: 1000, longPollMarginMs: 100, userAgent: 'test', eventLog: { maxEvents: 10, maxAgeMs: 60_000 } });
+      await expect(link.callThenAwait(getList, listOf, { timeoutMs: 1000, timeoutCode: 'roster.TIMEOUT' })).resolves.toBe('new.example');
+      expect(soap.calls[1].context).toMatchObject({ notifySeq: 1 });
+      await link.close(undefined, false);
+    });
   });
 
   it('a waiter times out with its code', async () => {

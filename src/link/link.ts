@@ -1,18 +1,17 @@
 import { gatewayListRequest, endSessionRequest, isWaitDisallowed, longPollRequest } from '../im/account';
 import { setIdleRequest } from '../im/presence';
 import { ProblemException } from '../common/problem';
-import type { NotifyBlock, RequestBody, ResponseContext } from '../soap/envelope';
+import type { RequestBody, ResponseContext } from '../soap/envelope';
 import type { CallOptions, SoapClient } from '../soap/soap-client';
 import { UpstreamError } from '../soap/upstream-error';
-import { attr, elementNames, XmlNode } from '../soap/xml';
+import { attr, XmlNode } from '../soap/xml';
 import type { ImEvent, LinkEvent } from './events';
 import { EventLog, EventLogLimits, Replay } from './event-log';
 import { IdleChange, IdleClients } from './idle-clients';
 import { LinkState } from './link-state';
 import { LongPoll } from './long-poll';
-import { Waiters } from './waiters';
-import { historyReplayFlags } from './history-replay';
-import { mapNotification } from './notification-mapper';
+import { NotifyIntake, TakenEvent } from './notify-intake';
+import { EventOrigin, isLater, Waiters } from './waiters';
 
 export interface LinkOptions {
   longPollWaitMs: number;
@@ -31,6 +30,21 @@ export interface LinkCallOptions extends CallOptions {
   repeatOnNewSession?: boolean;
 }
 
+export interface AwaitOptions {
+  timeoutMs: number;
+  /** The error code when the notification does not come in time. */
+  timeoutCode: string;
+}
+
+/** A reply's response element, and where in the notify sequence the upstream serialised it. */
+interface Exchanged {
+  body: XmlNode;
+  mark: EventOrigin;
+}
+
+/** Notifications a call-then-await keeps while its reply is still out (more would be a runaway upstream). */
+const MAX_EARLY_CANDIDATES = 32;
+
 type Listener = (event: LinkEvent) => void;
 
 const AUTH_FAILURES = new Set(['service.AUTH_EXPIRED', 'service.AUTH_REQUIRED', 'account.AUTH_FAILED']);
@@ -41,14 +55,16 @@ export function isAuthFailure(err: unknown): boolean {
 
 /**
  * One upstream session per bearer token. Registers the session as an IM listener before anything
- * else, acknowledges and de-duplicates notify blocks by seq, turns notifications into events, keeps
+ * else, acknowledges notify blocks and turns them into events exactly once (NotifyIntake), keeps
  * exactly one long-poll running while anyone listens or waits, and re-registers (emitting `resync`)
  * when the upstream session is replaced.
  */
 export class Link {
   readonly state = new LinkState();
+  private readonly intake = new NotifyIntake(this.state, (n, err) =>
+    this.options.onLog?.('warn', `unmappable notification of type ${attr(n, 'type')}: ${err.message}`),
+  );
   private sessionId?: string;
-  private highestSeq = 0;
   private registration?: Promise<void>;
   private readonly listeners = new Set<Listener>();
   private readonly waiters = new Waiters(() => this.poll.stopIfUnwanted());
@@ -90,6 +106,52 @@ export class Link {
 
   /** Runs one upstream request on this link's registered session and returns the response element. */
   async call(body: RequestBody, options: LinkCallOptions = {}): Promise<XmlNode> {
+    return (await this.callMarked(body, options)).body;
+  }
+
+  /**
+   * Runs a call whose answer the upstream delivers later as a notification (IMGetPrivacyList,
+   * §12.10), and resolves with the first event `select` maps to a value from a block newer than
+   * the call's reply. A matching notification queued before the upstream serialised that reply is
+   * stale (it reflects the state before the call): it travels in a block no newer than the reply's
+   * newest, in the reply itself or in a concurrent one, possibly processed before the reply. What
+   * is posted after the reply lands in a later block (§5).
+   */
+  async callThenAwait<T>(
+    body: RequestBody,
+    select: (event: ImEvent) => T | undefined,
+    options: AwaitOptions & LinkCallOptions,
+  ): Promise<T> {
+    const { timeoutMs, timeoutCode, ...callOptions } = options;
+    let mark: EventOrigin | undefined;
+    // Matches taken before the reply is in: whether they are stale is known only then.
+    const early: { value: T; origin: EventOrigin }[] = [];
+    const waiting = this.waiters.add<T>(
+      (event, origin) => {
+        const value = select(event);
+        if (value === undefined) return undefined;
+        if (mark) return isLater(origin, mark) ? value : undefined;
+        if (early.length < MAX_EARLY_CANDIDATES) early.push({ value, origin });
+        return undefined;
+      },
+      timeoutMs,
+      timeoutCode,
+    );
+    try {
+      mark = (await this.callMarked(body, callOptions)).mark;
+    } catch (err) {
+      waiting.cancel();
+      throw err;
+    }
+    const fresh = early.find((candidate) => isLater(candidate.origin, mark!));
+    if (fresh) {
+      waiting.cancel();
+      return fresh.value;
+    }
+    return waiting.promise;
+  }
+
+  private async callMarked(body: RequestBody, options: LinkCallOptions): Promise<Exchanged> {
     this.assertOpen();
     this.inFlight++;
     this.lastActivity = Date.now();
@@ -210,41 +272,38 @@ export class Link {
     return this.registration;
   }
 
-  private async exchange(body: RequestBody, options: CallOptions, registering = false): Promise<XmlNode> {
+  private async exchange(body: RequestBody, options: CallOptions, registering = false): Promise<Exchanged> {
     const sentSession = this.sessionId;
+    const sentAck = this.intake.highestSeq;
     const response = await this.soap.call(
-      { authToken: this.token, session: sentSession ?? 'new', notifySeq: this.highestSeq, userAgent: { name: this.options.userAgent } },
+      { authToken: this.token, session: sentSession ?? 'new', notifySeq: sentAck, userAgent: { name: this.options.userAgent } },
       body,
       options,
     );
-    if (response.context && !this.closed) this.absorb(response.context, sentSession, elementNames(body)[0], registering);
+    if (response.context && !this.closed) this.absorb(response.context, sentSession, registering);
     if (response.fault) {
       if (isAuthFailure(response.fault)) void this.close(response.fault, false);
       throw response.fault;
     }
     if (!response.body) throw UpstreamError.badResponse('upstream reply has no body');
-    return response.body;
+    return { body: response.body, mark: replyMark(response.context, sentSession, sentAck) };
   }
 
   /** Takes a response header in: session changes first, then every new notify block in seq order. */
-  private absorb(context: ResponseContext, sentSession: string | undefined, requestName: string, registering: boolean): void {
+  private absorb(context: ResponseContext, sentSession: string | undefined, registering: boolean): void {
     // A reply to a request sent on a session we have already replaced belongs to an orphan: ignore it.
     if (sentSession !== this.sessionId) return;
     const newSession = context.sessionId !== undefined && context.sessionId !== this.sessionId;
     const lost = this.sessionId !== undefined && (newSession || context.refresh);
     if (newSession) {
       this.sessionId = context.sessionId;
-      this.highestSeq = 0;
+      this.intake.restart();
     }
     if (lost) {
       this.options.onLog?.('warn', 'upstream session replaced; re-registering');
-      this.publish({ type: 'resync', data: { reason: 'upstream_session' } });
+      this.deliver(this.intake.admit({ type: 'resync', data: { reason: 'upstream_session' } }));
     }
-    for (const block of context.notify) {
-      if (block.seq <= this.highestSeq) continue; // already processed (resent, or in a concurrent reply)
-      this.highestSeq = block.seq;
-      this.processBlock(block, requestName === 'IMGetRosterRequest' && block === context.notify[context.notify.length - 1]);
-    }
+    for (const taken of this.intake.take(context.notify)) this.deliver(taken);
     // The registration call itself ran on the new session; anything else needs it registered again
     // (after the blocks above, so the registration acknowledges them).
     if (lost && !registering) {
@@ -254,30 +313,19 @@ export class Link {
     if (lost) this.tellIdle(this.idleClients.sessionReplaced()).catch(() => undefined);
   }
 
-  private processBlock(block: NotifyBlock, mayHoldHistoryReplay: boolean): void {
-    const replay = mayHoldHistoryReplay ? historyReplayFlags(block.notifications) : undefined;
-    block.notifications.forEach((n, i) => {
-      let events: ImEvent[];
-      try {
-        events = mapNotification(n, { historyReplay: replay?.[i] ?? false });
-      } catch (err) {
-        this.options.onLog?.('warn', `unmappable notification of type ${attr(n, 'type')}: ${(err as Error).message}`);
-        return;
-      }
-      for (const event of events) if (this.state.admit(event)) this.publish(event);
-    });
-  }
-
-  private publish(event: ImEvent): void {
-    const published = this.log.append(event);
-    for (const listener of this.listeners) {
-      try {
-        listener(published);
-      } catch (err) {
-        this.options.onLog?.('warn', `event listener failed: ${(err as Error).message}`);
+  /** New events go to the log and the listeners; waiters see repetitions too (an unchanged roster answers a read). */
+  private deliver({ event, seq, isNew }: TakenEvent): void {
+    if (isNew) {
+      const published = this.log.append(event);
+      for (const listener of this.listeners) {
+        try {
+          listener(published);
+        } catch (err) {
+          this.options.onLog?.('warn', `event listener failed: ${(err as Error).message}`);
+        }
       }
     }
-    this.waiters.offer(event);
+    this.waiters.offer(event, { session: this.sessionId, seq });
   }
 
   // ---- the long-poll --------------------------------------------------------------------------
@@ -288,7 +336,7 @@ export class Link {
 
   private async pollOnce(signal: AbortSignal): Promise<boolean> {
     await this.ensureRegistered();
-    const body = await this.exchange(longPollRequest(this.options.longPollWaitMs), {
+    const { body } = await this.exchange(longPollRequest(this.options.longPollWaitMs), {
       timeoutMs: this.options.longPollWaitMs + this.options.longPollMarginMs,
       signal,
     });
@@ -302,3 +350,13 @@ export class Link {
   }
 }
 
+/**
+ * Where the upstream serialised a reply in its notify sequence: its newest block (the newest sent
+ * batch is always written, §5), or, with none, the ack we sent (nothing newer existed then).
+ */
+function replyMark(context: ResponseContext | undefined, sentSession: string | undefined, sentAck: number): EventOrigin {
+  const blocks = context?.notify ?? [];
+  const session = context?.sessionId ?? sentSession;
+  if (blocks.length) return { session, seq: blocks[blocks.length - 1].seq };
+  return { session, seq: session === sentSession ? sentAck : 0 };
+}

@@ -203,11 +203,11 @@ function sentAt(n: XmlNode, ctx: MappingContext): string {
 
 /** `presence`: status omitted when absent or empty (a contact going offline sends `status=""`). */
 function mapPresence(n: XmlNode): ImEvent[] {
-  const from = nonEmpty(attr(n, 'from')?.trim());
-  if (from === undefined) return [];
+  const address = realAddress(attr(n, 'from'));
+  if (address === undefined) return [];
   return [
     event('presence', {
-      address: bareAddress(from),
+      address,
       show: mapShow(attr(n, 'show')),
       ...optional('status', nonEmpty(attr(n, 'status'))),
     }),
@@ -215,8 +215,13 @@ function mapPresence(n: XmlNode): ImEvent[] {
 }
 
 function mapSubscribe(n: XmlNode): ImEvent[] {
-  const from = nonEmpty(attr(n, 'from')?.trim());
-  return from === undefined ? [] : [event('subscriptionRequest', { from: bareAddress(from) })];
+  const from = realAddress(attr(n, 'from'));
+  return from === undefined ? [] : [event('subscriptionRequest', { from })];
+}
+
+/** A bare address, or undefined when nothing is left without the resource (`/res`). */
+function realAddress(value: string | undefined): string | undefined {
+  return nonEmpty(bareAddress(value?.trim() ?? ''));
 }
 
 /**
@@ -239,7 +244,7 @@ function mapParticipantElement(p: XmlNode): Participant | undefined {
   if (address === undefined) return undefined;
   return {
     address,
-    ...optional('realAddress', nonEmpty(bareAddress(attr(p, 'fulladdr')?.trim() ?? ''))),
+    ...optional('realAddress', realAddress(attr(p, 'fulladdr'))),
     ...optional('role', nonEmpty(attr(p, 'role')?.trim().toLowerCase())),
     ...optional('affiliation', nonEmpty(attr(p, 'affiliation')?.trim().toLowerCase())),
     me: wireBool(attr(p, 'me')),
@@ -269,7 +274,7 @@ function mapChatClosed(n: XmlNode): ImEvent[] {
 /** `invited`: `room` is the room's address (needed to accept), `message` the element's text, trimmed. */
 function mapInvited(n: XmlNode): ImEvent[] {
   const thread = nonEmpty(attr(n, 'thread'));
-  const room = nonEmpty(bareAddress(attr(n, 'addr')?.trim() ?? ''));
+  const room = realAddress(attr(n, 'addr'));
   if (thread === undefined || room === undefined) return [];
   return [event('invitation', { thread, room, message: text(n).trim() })];
 }

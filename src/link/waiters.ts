@@ -1,8 +1,21 @@
 import { UpstreamError } from '../soap/upstream-error';
 import type { ImEvent } from './events';
 
+/** Where an event came from: the upstream session and the seq of its notify block. */
+export interface EventOrigin {
+  session: string | undefined;
+  seq: number;
+}
+
+/** From a block the upstream serialised after `mark` (same session, higher seq). */
+export function isLater(origin: EventOrigin, mark: EventOrigin): boolean {
+  return origin.session === mark.session && origin.seq > mark.seq;
+}
+
+type Select = (event: ImEvent, origin: EventOrigin) => unknown;
+
 interface Waiter {
-  select: (event: ImEvent) => unknown;
+  select: Select;
   resolve: (value: unknown) => void;
   reject: (err: Error) => void;
   timer: NodeJS.Timeout;
@@ -19,7 +32,7 @@ export class Waiters {
     return this.waiting.size;
   }
 
-  add<T>(select: (event: ImEvent) => T | undefined, timeoutMs: number, timeoutCode: string): { promise: Promise<T>; cancel: () => void } {
+  add<T>(select: (event: ImEvent, origin: EventOrigin) => T | undefined, timeoutMs: number, timeoutCode: string): { promise: Promise<T>; cancel: () => void } {
     let waiter!: Waiter;
     const promise = new Promise<T>((resolve, reject) => {
       waiter = {
@@ -39,9 +52,9 @@ export class Waiters {
   }
 
   /** Resolves every waiter this event satisfies. */
-  offer(event: ImEvent): void {
+  offer(event: ImEvent, origin: EventOrigin): void {
     for (const waiter of [...this.waiting]) {
-      const value = waiter.select(event);
+      const value = waiter.select(event, origin);
       if (value !== undefined) {
         this.drop(waiter);
         waiter.resolve(value);

@@ -19,25 +19,18 @@ export class PrivacyService {
   ) {}
 
   /**
-   * The upstream answers IMGetPrivacyList with an empty response; the list arrives as a `privacy`
-   * notification (in this reply's header or later through the long-poll). Wait for it, bounded:
-   * `504 roster.TIMEOUT` when it never comes (the upstream sends nothing for an unknown named list).
+   * The upstream answers IMGetPrivacyList with an empty response; the list arrives later as a
+   * `privacy` notification. Only one posted after the call answers it: an earlier one (every
+   * IMGetRoster and the persona's connect trigger one too) may show the list before a change.
+   * Bounded: `504 roster.TIMEOUT` when none comes (the upstream sends nothing for an unknown named list).
    */
   async getList(token: string, name: string): Promise<PrivacyList> {
-    const link = this.links.acquire(token);
     const requested = upstreamName(name);
-    const list = link.waitFor(
+    return this.links.acquire(token).callThenAwait(
+      getPrivacyListRequest(requested),
       (event) => (event.type === 'privacyList' && answersPrivacyRequest(requested, event.data) ? event.data : undefined),
-      this.config.rosterTimeoutMs,
-      'roster.TIMEOUT',
+      { timeoutMs: this.config.rosterTimeoutMs, timeoutCode: 'roster.TIMEOUT', repeatOnNewSession: true },
     );
-    try {
-      await link.call(getPrivacyListRequest(requested), { repeatOnNewSession: true });
-    } catch (err) {
-      list.cancel();
-      throw err;
-    }
-    return list.promise;
   }
 
   /** Replaces the list (creating it; the first list a user has becomes the default upstream). */
