@@ -1,5 +1,4 @@
 import type { Contact, ImEvent, PrivacyItem, Presence } from './events';
-import { SeenSeqs } from './seen-seqs';
 
 export const MAX_TRACKED_THREADS = 1_000;
 const MAX_PRESENCES = 10_000;
@@ -7,8 +6,8 @@ const MAX_PRIVACY_LISTS = 100;
 
 /**
  * What a link remembers from its events: contact presences and pending subscription requests (to
- * answer `GET /v1/roster` synchronously), the latest roster and privacy lists, and the message seqs
- * per thread that became events. With it, `admit` tells a new event from a repetition: the upstream
+ * answer `GET /v1/roster` synchronously), the latest roster and privacy lists, and the highest
+ * message seq per thread that became an event. With it, `admit` tells a new event from a repetition: the upstream
  * replays chat history, presences, pending requests and snapshots on every IMGetRoster (§12.1), and
  * a client wants each once. All maps are bounded; forgetting only ever lets an event through again.
  */
@@ -17,7 +16,11 @@ export class LinkState {
   /** Subscription requests announced and not yet answered. */
   readonly pendingRequests = new Set<string>();
   contacts?: Contact[];
-  private readonly seenByThread = new Map<string, SeenSeqs>();
+  /**
+   * Per thread, the highest message seq published: a thread's message events are in seq order, and
+   * an older message that never became one (it was in a discarded batch) was covered by `resync`.
+   */
+  private readonly lastSeqByThread = new Map<string, number>();
   /** Canonical content of each privacy list as last announced. */
   private readonly privacyLists = new Map<string, string>();
   /** Where each chat's messages go (the 1:1 partner or the room): the upstream wants `addr` on every send. */
@@ -34,8 +37,8 @@ export class LinkState {
   }
 
   /**
-   * Updates the state and says whether the event is news for a client: false for a message already
-   * published (thread and seq), a presence, roster or privacy list identical to what the client was
+   * Updates the state and says whether the event is news for a client: false for a message whose
+   * thread already had it or a later one published, a presence, roster or privacy list identical to what the client was
    * last told, and a request still pending that a roster snapshot lists again. (A request sent live
    * is always news: it may have been withdrawn silently and asked anew.)
    */
@@ -48,15 +51,16 @@ export class LinkState {
         if (to) this.rememberChat(thread, to);
         else if (from.includes('@') && !this.chatAddresses.has(thread)) this.rememberChat(thread, from);
         if (seq === 0) return true; // unsequenced (SYSTEM): never replayed
-        const seen = this.seenByThread.get(thread) ?? new SeenSeqs();
-        this.seenByThread.delete(thread); // re-insert: the map's order is the eviction order
-        this.seenByThread.set(thread, seen);
-        evictOldest(this.seenByThread, MAX_TRACKED_THREADS);
-        return seen.add(seq);
+        const last = this.lastSeqByThread.get(thread) ?? 0;
+        if (seq <= last) return false;
+        this.lastSeqByThread.delete(thread); // re-insert: the map's order is the eviction order
+        this.lastSeqByThread.set(thread, seq);
+        evictOldest(this.lastSeqByThread, MAX_TRACKED_THREADS);
+        return true;
       }
       case 'chatClosed':
         // The upstream may reuse a closed chat's thread id, numbering from 1 again.
-        this.seenByThread.delete(event.data.thread);
+        this.lastSeqByThread.delete(event.data.thread);
         this.chatAddresses.delete(event.data.thread);
         return true;
       case 'invitation':

@@ -57,15 +57,22 @@ describe('NotifyIntake', () => {
 
   it('recognises a history replay in any block of any reply: live twins are not repeated, unseen messages come once as seq + 1', () => {
     const intake = new NotifyIntake(new LinkState());
-    // Live: messages 2 and 3 of thread t (message 1 was before this session).
-    intake.take([block(1, message('t', 2), message('t', 3))]);
-    // A long-poll reply carries the replay (seq 0, 1, 2 = messages 1, 2, 3), then a live message 4.
-    expect(published(intake.take([block(2, message('t', 0), message('t', 1), message('t', 2), message('t', 4))]))).toEqual([
-      'message t#1',
-      'message t#4',
-    ]);
+    // A long-poll reply carries the replay of messages this link never saw (seq 0, 1 = messages 1, 2).
+    expect(published(intake.take([block(1, message('t', 0), message('t', 1))]))).toEqual(['message t#1', 'message t#2']);
+    // Live: message 3. Then the next replay (seq 0, 1, 2), then a live message 4.
+    expect(published(intake.take([block(2, message('t', 3))]))).toEqual(['message t#3']);
+    expect(published(intake.take([block(3, message('t', 0), message('t', 1), message('t', 2), message('t', 4))]))).toEqual(['message t#4']);
     // The same replay again, resent or from the next roster read: nothing new.
-    expect(published(intake.take([block(3, message('t', 0), message('t', 1), message('t', 2), message('t', 3))]))).toEqual([]);
+    expect(published(intake.take([block(4, message('t', 0), message('t', 1), message('t', 2), message('t', 3))]))).toEqual([]);
+  });
+
+  it("a thread's messages are events in seq order: an older one that missed its turn is covered by the resync gap", () => {
+    const intake = new NotifyIntake(new LinkState());
+    intake.take([block(1, message('t', 1))]);
+    // Batch 2 (message 2) was discarded upstream; batch 3 has message 3.
+    expect(published(intake.take([block(3, message('t', 3))]))).toEqual(['resync gap', 'message t#3']);
+    // The next roster read replays 1, 2, 3: message 2 is history the client re-reads after the resync.
+    expect(published(intake.take([block(4, message('t', 0), message('t', 1), message('t', 2))]))).toEqual([]);
   });
 
   it('a replay split over blocks continues; SYSTEM and typing do not start or end it', () => {
@@ -165,17 +172,29 @@ describe('NotifyIntake', () => {
             out.push(...published(intake.take(blocks)));
           }
 
-          // Exactly the delivered batches' content, each once, in order, with a gap before each batch after a hole.
+          // Exactly the delivered batches' content, each once, in order, with a gap before each batch after
+          // a hole; a thread's messages in seq order (one that missed its turn is history behind a gap).
           const expected: string[] = [];
           const seen = new Set<string>();
+          const lastSeq = new Map<string, number>();
           let previous = 0;
           for (const seq of delivered) {
             if (seq > previous + 1) expected.push('resync gap');
             for (const e of batches[seq - 1].expected) {
+              const message = /^message (\w+)#(\d+)$/.exec(e);
+              if (message) {
+                if (Number(message[2]) <= (lastSeq.get(message[1]) ?? 0)) continue;
+                lastSeq.set(message[1], Number(message[2]));
+              }
               if (!seen.has(e)) expected.push(e);
               seen.add(e);
             }
             previous = seq;
+          }
+          // Nothing silently skipped: a message that is no event came before a gap, or was one already.
+          const gaps = out.filter((e) => e === 'resync gap').length;
+          if (gaps === 0) {
+            for (const batch of delivered) for (const e of batches[batch - 1].expected) expect(out).toContain(e);
           }
           expect(out).toEqual(expected);
         }),
