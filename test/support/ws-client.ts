@@ -12,6 +12,7 @@ export class EventClient {
   readonly frames: Frame[] = [];
   readonly closed: Promise<{ code: number; reason: string }>;
   private waiters: (() => void)[] = [];
+  private markers = 0;
 
   private constructor(readonly ws: WebSocket) {
     ws.on('message', (data, isBinary) => {
@@ -50,6 +51,36 @@ export class EventClient {
     this.ws.send(typeof frame === 'string' ? frame : JSON.stringify(frame));
   }
 
+  sendBinary(data: Buffer): void {
+    this.ws.send(data, { binary: true });
+  }
+
+  /**
+   * Sends a frame, then a marker frame the server rejects by name, and resolves with the control
+   * frames (no id) the server sent before rejecting the marker: its answer to the frame, since the
+   * server answers a socket's frames in order.
+   */
+  async answerTo(frame: unknown, timeoutMs = 3_000): Promise<Frame[]> {
+    const marker = `marker-${++this.markers}`;
+    const isMarkerError = (f: Frame) => f.type === 'error' && String(f.data?.detail).includes(`"${marker}"`);
+    const from = this.frames.length;
+    if (Buffer.isBuffer(frame)) this.sendBinary(frame);
+    else this.send(frame);
+    this.send({ op: marker });
+    await this.waitFor(isMarkerError, timeoutMs);
+    const after = this.frames.slice(from);
+    return after.slice(0, after.findIndex(isMarkerError)).filter((f) => f.id === undefined);
+  }
+
+  /** Stops reading from the connection, as a client that hangs or is swamped does (the server's sends pile up). */
+  pauseReading(): void {
+    this.transport().pause();
+  }
+
+  resumeReading(): void {
+    this.transport().resume();
+  }
+
   /** Resolves with the first frame (from the start) matching, or rejects after the timeout. */
   waitFor(match: (f: Frame) => boolean, timeoutMs = 3_000): Promise<Frame> {
     return this.until(() => this.frames.find(match), timeoutMs, 'frame');
@@ -66,6 +97,10 @@ export class EventClient {
   close(): Promise<{ code: number; reason: string }> {
     if (this.ws.readyState === WebSocket.OPEN || this.ws.readyState === WebSocket.CONNECTING) this.ws.close();
     return this.closed;
+  }
+
+  private transport(): { pause(): void; resume(): void } {
+    return (this.ws as unknown as { _socket: { pause(): void; resume(): void } })._socket;
   }
 
   private until<T>(check: () => T | undefined, timeoutMs: number, what: string): Promise<T> {
