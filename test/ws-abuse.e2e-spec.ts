@@ -1,4 +1,6 @@
 import fc from 'fast-check';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { EventClient, Frame, OpenSockets } from './support/ws-client';
 import { eventually, Stack, startStack } from './support/stack';
 
@@ -20,6 +22,12 @@ const POSITIONS: ((value: string) => string)[] = [
 
 const isInvalid = (f: Frame) => f.type === 'error' && f.data?.code === 'request.INVALID' && typeof f.data.detail === 'string';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** A full garbage collection, so what is measured afterwards is what is really held. */
+function collectGarbage(): void {
+  setFlagsFromString('--expose-gc');
+  (runInNewContext('gc') as () => void)();
+}
 
 describe('WebSocket abuse: client frames', () => {
   let stack: Stack;
@@ -161,5 +169,133 @@ describe('WebSocket abuse: client frames', () => {
     await eventually(() => (stack.sim.requests.some((r) => r.name === 'NoOpRequest' && r.account === 'ivan@example.com') ? true : undefined), 3_000, 'next long-poll');
     await sleep(200);
     expect(stack.sim.requests.filter((r) => r.name === 'NoOpRequest' && r.account === 'ivan@example.com')).toHaveLength(1);
+  });
+});
+
+describe('WebSocket abuse: clients that do not read', () => {
+  const MAX_BUFFERED = 64 * 1024;
+  const PING_INTERVAL = 4_000;
+  let stack: Stack;
+  let erin: string;
+  const sockets = new OpenSockets(() => stack.url);
+  /** Keeps what identifies a frame and drops its bulk: the test process's own memory is measured. */
+  const slim = (f: Frame): Frame => (f.type === 'presence' ? { id: f.id, type: f.type, data: { address: f.data.address } } : f);
+
+  beforeAll(async () => {
+    stack = await startStack({ config: { wsMaxBufferedBytes: MAX_BUFFERED, wsPingIntervalMs: PING_INTERVAL, eventLogSize: 1_000, longPollWaitMs: 30_000 } });
+    erin = await stack.api.login('erin');
+  });
+  afterEach(() => sockets.closeAll());
+  afterAll(() => stack.close());
+
+  const address = (tag: string, i: number) => `${tag}-${i}@example.com`;
+  const isFlood = (tag: string) => (f: Frame) => f.type === 'presence' && String(f.data?.address).startsWith(`${tag}-`);
+
+  /**
+   * Publishes `count` presence events of about `size` bytes for erin, about 1 MB per upstream reply,
+   * each batch received by the reading `watcher` before the next one goes out.
+   */
+  async function flood(watcher: EventClient, tag: string, count: number, size: number): Promise<void> {
+    const status = 's'.repeat(size);
+    const batch = Math.max(1, Math.floor(1_000_000 / size));
+    for (let start = 0; start < count; start += batch) {
+      const end = Math.min(count, start + batch);
+      const xml = Array.from({ length: end - start }, (_, k) => `<n type="presence" from="${address(tag, start + k)}" show="AWAY" status="${status}"/>`).join('');
+      stack.sim.postNotification('erin@example.com', xml);
+      await watcher.waitFor((f) => f.type === 'presence' && f.data?.address === address(tag, end - 1), 10_000);
+    }
+  }
+
+  const ids = (frames: Frame[]) => frames.map((f) => f.id);
+
+  it('a client that stops reading gets 4008 once it reads again within the ping interval, then resumes with ?after= without loss or duplicates', async () => {
+    const watcher = await sockets.ready({ token: erin, record: slim });
+    const slow = await sockets.ready({ token: erin, record: slim });
+    slow.pauseReading();
+    await flood(watcher, 'a', 400, 12_000); // ~5 MB: far more than the bound and the kernel's buffers
+    await sleep(1_500); // not reading for a while, but less than a ping interval
+    slow.resumeReading();
+    expect((await slow.closed).code).toBe(4008);
+
+    const got = slow.events();
+    const resumed = await sockets.ready({ token: erin, record: slim, query: { after: got[got.length - 1].id! } });
+    expect(resumed.frames[0]).toMatchObject({ type: 'ready', data: { resumed: true } });
+    await resumed.waitFor((f) => f.data?.address === address('a', 399), 10_000);
+    expect(ids([...got, ...resumed.events()].filter(isFlood('a')))).toEqual(ids(watcher.events().filter(isFlood('a'))));
+    expect(got.filter(isFlood('a')).length).toBeLessThan(400); // it really was cut off
+  });
+
+  it('a resume that replays many large events paces them to the client: all arrive, in order, once, live ones after them; no 4008', async () => {
+    const watcher = await sockets.ready({ token: erin, record: slim });
+    await flood(watcher, 'f', 1, 10); // an event before the replayed ones, to resume after
+    const after = watcher.events().find(isFlood('f'))!.id!;
+    await flood(watcher, 'r', 300, 16_000); // ~5 MB to replay with a 64 KiB bound
+    const resumed = await sockets.ready({ token: erin, record: slim, query: { after } });
+    expect(resumed.frames[0]).toMatchObject({ type: 'ready', data: { resumed: true } });
+    resumed.pauseReading(); // the replay stalls part-way, so the live events below queue behind it
+    await flood(watcher, 'l', 50, 16_000);
+    resumed.resumeReading();
+    await resumed.waitFor((f) => f.data?.address === address('l', 49), 10_000);
+
+    const all = watcher.events();
+    const expected = ids(all.slice(all.findIndex((f) => f.id === after) + 1));
+    expect(ids(resumed.events())).toEqual(expected);
+    expect(resumed.ws.readyState).toBe(1);
+  });
+
+});
+
+describe('WebSocket abuse: memory while a client does not read', () => {
+  it('stays bounded: what is held for a client that does not read stops at the bound instead of growing with the traffic', async () => {
+    // The event log keeps 20 events: beyond that, only a socket's unsent data could keep events alive.
+    const stack = await startStack({ config: { wsMaxBufferedBytes: 64 * 1024, wsPingIntervalMs: 20_000, eventLogSize: 20, longPollWaitMs: 30_000 } });
+    try {
+      const erin = await stack.api.login('erin');
+      const slim = (f: Frame): Frame => (f.type === 'presence' ? { id: f.id, type: f.type, data: { address: f.data.address } } : f);
+      const watcher = await EventClient.ready(stack.url, { token: erin, record: slim });
+      const idle = await EventClient.ready(stack.url, { token: erin, record: slim });
+      const flood = async (tag: string, count: number) => {
+        const status = 's'.repeat(100_000);
+        for (let i = 0; i < count; i += 10) {
+          stack.sim.postNotification('erin@example.com', Array.from({ length: 10 }, (_, k) => `<n type="presence" from="${tag}-${i + k}@example.com" show="AWAY" status="${status}"/>`).join(''));
+          await watcher.waitFor((f) => f.data?.address === `${tag}-${i + 9}@example.com`, 10_000);
+        }
+      };
+      await flood('w', 20); // fills the event log
+      await idle.waitFor((f) => f.data?.address === 'w-19@example.com');
+      const held = () => {
+        collectGarbage();
+        return process.memoryUsage().arrayBuffers; // every Buffer, event frames and socket buffers included
+      };
+      const before = held();
+      idle.pauseReading();
+      await flood('m', 200); // 20 MB that the idle client does not take
+      // The resident set size of this process is dominated by the allocator's and the collector's
+      // slack (it grows by ~100 MB here with or without the bound); the live buffers are exact.
+      expect(held() - before).toBeLessThan(4_000_000);
+      idle.resumeReading();
+      expect((await idle.closed).code).toBe(4008);
+      await watcher.close();
+    } finally {
+      await stack.close();
+    }
+  });
+});
+
+describe('WebSocket abuse: a client that never reads again', () => {
+  it('is terminated by the heartbeat', async () => {
+    const stack = await startStack({ config: { wsMaxBufferedBytes: 64 * 1024, wsPingIntervalMs: 300 } });
+    try {
+      const frank = await stack.api.login('frank');
+      const gone = await EventClient.ready(stack.url, { token: frank });
+      gone.pauseReading();
+      const status = 's'.repeat(12_000);
+      stack.sim.postNotification('frank@example.com', Array.from({ length: 80 }, (_, i) => `<n type="presence" from="x-${i}@example.com" show="AWAY" status="${status}"/>`).join(''));
+      await sleep(1_000); // more than two ping intervals
+      gone.resumeReading();
+      expect((await gone.closed).code).toBe(1006);
+    } finally {
+      await stack.close();
+    }
   });
 });

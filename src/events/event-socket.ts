@@ -55,9 +55,9 @@ function transportOf(ws: WebSocket): Writable | undefined {
  * even where replay and live delivery meet.
  *
  * A replay is written as fast as the client reads it (on 'drain'), and live events that arrive
- * meanwhile queue behind it. A client that stops reading is not sent anything more: once it has read
- * what is already on its way it gets 4008 and resumes with ?after=; if it never reads again, it misses
- * its pings and the heartbeat terminates it.
+ * meanwhile queue behind it. A client that stops reading is not sent anything more once its unsent
+ * data passes the bound: when it has read what is already on its way it gets 4008 and resumes with
+ * ?after=; if it never reads again, it misses its pings and the heartbeat terminates it.
  */
 export class EventSocket {
   private types?: Set<string>;
@@ -70,6 +70,8 @@ export class EventSocket {
   private replayLeft = 0;
   /** Bytes of the live frames in the backlog. */
   private liveBytes = 0;
+  /** The live frames in the backlog were over the bound at the previous heartbeat. */
+  private backlogOverBound = false;
   /** Over the bound: nothing more is sent; 4008 goes out once the transport has drained. */
   private tooSlow = false;
   private awaitingDrain = false;
@@ -131,6 +133,7 @@ export class EventSocket {
       return;
     }
     this.alive = false;
+    this.checkBacklog();
     if (this.isOpen) this.ws.ping();
   }
 
@@ -148,12 +151,22 @@ export class EventSocket {
     this.ws.send(frame, { binary: false });
   }
 
-  /** Queues a live frame behind the replay. It counts against the bound; the replay, held by the event log anyway, does not. */
+  /** Queues a live frame behind the replay (see checkBacklog for its bound). */
   private enqueue(frame: Buffer): void {
     if (this.tooSlow) return;
     this.backlog!.push(frame);
     this.liveBytes += frame.length;
-    if (this.ws.bufferedAmount + this.liveBytes > this.maxBufferedBytes) this.fallBehind();
+  }
+
+  /**
+   * The replay is held by the event log anyway and does not count against the bound; the live frames
+   * queued behind it do, once they have stayed over it from one heartbeat to the next: a client reading
+   * at full speed catches up sooner, one that does not read misses its ping meanwhile and is dropped.
+   */
+  private checkBacklog(): void {
+    const over = this.backlog !== undefined && this.ws.bufferedAmount + this.liveBytes > this.maxBufferedBytes;
+    if (over && this.backlogOverBound) this.fallBehind();
+    this.backlogOverBound = over;
   }
 
   /** Writes backlog frames while the transport takes them without buffering; the rest follows on 'drain'. */

@@ -14,11 +14,11 @@ export class EventClient {
   private waiters: (() => void)[] = [];
   private markers = 0;
 
-  private constructor(readonly ws: WebSocket) {
+  private constructor(readonly ws: WebSocket, record: (frame: Frame) => Frame) {
     ws.on('message', (data, isBinary) => {
       // Every frame of the protocol is a text frame (browsers hand binary ones over as Blobs): a binary
       // frame is recorded as such, so a test waiting for an event fails.
-      this.frames.push(isBinary ? { type: 'binary frame' } : JSON.parse(data.toString()));
+      this.frames.push(isBinary ? { type: 'binary frame' } : record(JSON.parse(data.toString())));
       this.waiters.forEach((w) => w());
     });
     this.closed = new Promise((resolve) => ws.on('close', (code, reason) => resolve({ code, reason: reason.toString() })));
@@ -26,13 +26,21 @@ export class EventClient {
 
   static connect(
     base: string,
-    options: { token?: string; query?: Record<string, string>; viaQuery?: boolean; path?: string; autoPong?: boolean } = {},
+    options: {
+      token?: string;
+      query?: Record<string, string>;
+      viaQuery?: boolean;
+      path?: string;
+      autoPong?: boolean;
+      /** What to keep of each frame (e.g. not its bulk, when a test counts its own memory); all of it by default. */
+      record?: (frame: Frame) => Frame;
+    } = {},
   ): EventClient {
     const url = new URL((options.path ?? '/v1/events'), base.replace(/^http/, 'ws'));
     for (const [k, v] of Object.entries(options.query ?? {})) url.searchParams.set(k, v);
     if (options.token && options.viaQuery) url.searchParams.set('access_token', options.token);
     const headers = options.token && !options.viaQuery ? { authorization: `Bearer ${options.token}` } : undefined;
-    return new EventClient(new WebSocket(url, { headers, autoPong: options.autoPong ?? true }));
+    return new EventClient(new WebSocket(url, { headers, autoPong: options.autoPong ?? true }), options.record ?? ((frame) => frame));
   }
 
   /** Connects and waits for `ready`. */
@@ -72,13 +80,16 @@ export class EventClient {
     return after.slice(0, after.findIndex(isMarkerError)).filter((f) => f.id === undefined);
   }
 
-  /** Stops reading from the connection, as a client that hangs or is swamped does (the server's sends pile up). */
+  /**
+   * Stops reading from the connection, as a client that hangs or is swamped does: the server's sends
+   * pile up in its buffers. (ws's own pause, which its receiver will not undo behind the test's back.)
+   */
   pauseReading(): void {
-    this.transport().pause();
+    this.ws.pause();
   }
 
   resumeReading(): void {
-    this.transport().resume();
+    this.ws.resume();
   }
 
   /** Resolves with the first frame (from the start) matching, or rejects after the timeout. */
@@ -97,10 +108,6 @@ export class EventClient {
   close(): Promise<{ code: number; reason: string }> {
     if (this.ws.readyState === WebSocket.OPEN || this.ws.readyState === WebSocket.CONNECTING) this.ws.close();
     return this.closed;
-  }
-
-  private transport(): { pause(): void; resume(): void } {
-    return (this.ws as unknown as { _socket: { pause(): void; resume(): void } })._socket;
   }
 
   private until<T>(check: () => T | undefined, timeoutMs: number, what: string): Promise<T> {
