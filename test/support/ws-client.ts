@@ -75,7 +75,10 @@ export class EventClient {
     if (Buffer.isBuffer(frame)) this.sendBinary(frame);
     else this.send(frame);
     this.send({ op: marker });
-    await this.waitFor(isMarkerError, timeoutMs);
+    const closed = this.closed.then(({ code, reason }) => {
+      throw new Error(`socket closed with ${code} ${reason} instead of answering`);
+    });
+    await Promise.race([this.waitFor(isMarkerError, timeoutMs), closed]);
     const after = this.frames.slice(from);
     return after.slice(0, after.findIndex(isMarkerError)).filter((f) => f.id === undefined);
   }
