@@ -20,6 +20,7 @@ export const CLOSE = {
 } as const;
 
 const OPEN = 1;
+const TOO_SLOW_REASON = 'too slow: resume with ?after=';
 /** Frames a client may send before its socket is authenticated; more are a protocol abuse. */
 const MAX_EARLY_FRAMES = 16;
 
@@ -144,7 +145,10 @@ export class EventSocket {
     return !(this.threads && typeof thread === 'string' && !this.threads.has(thread));
   }
 
-  /** Sends a text frame (a Buffer holds UTF-8 JSON encoded once for all sockets). */
+  /**
+   * Sends a text frame (a Buffer holds UTF-8 JSON encoded once for all sockets). Answers to client
+   * frames go out this way too, ahead of a backlog: they are not events and have no place in its order.
+   */
   private send(frame: string | Buffer): void {
     if (this.tooSlow || !this.isOpen) return;
     if (this.ws.bufferedAmount > this.maxBufferedBytes) return this.fallBehind();
@@ -193,7 +197,7 @@ export class EventSocket {
     // Written now, the close frame would wait behind everything unsent; written once the client has
     // read that, it is the next thing the client sees.
     if (transportOf(this.ws)?.writableNeedDrain) this.onceDrained();
-    else this.close(CLOSE.TOO_SLOW, 'too slow: resume with ?after=');
+    else this.close(CLOSE.TOO_SLOW, TOO_SLOW_REASON);
   }
 
   /** Continues once the transport has sent what it holds: with the backlog, or with the 4008. */
@@ -204,7 +208,7 @@ export class EventSocket {
     transport.once('drain', () => {
       this.awaitingDrain = false;
       try {
-        if (this.tooSlow) this.close(CLOSE.TOO_SLOW, 'too slow: resume with ?after=');
+        if (this.tooSlow) this.close(CLOSE.TOO_SLOW, TOO_SLOW_REASON);
         else this.writeBacklog();
       } catch (err) {
         this.fail('sending the backlog', err);
