@@ -1,3 +1,5 @@
+import { Logger } from '@nestjs/common';
+import type { Writable } from 'node:stream';
 import type { WebSocket } from 'ws';
 import type { LinkEvent } from '../link/events';
 import { parseClientFrame } from './client-frames';
@@ -18,8 +20,11 @@ export const CLOSE = {
 } as const;
 
 const OPEN = 1;
+const TOO_SLOW_REASON = 'too slow: resume with ?after=';
 /** Frames a client may send before its socket is authenticated; more are a protocol abuse. */
 const MAX_EARLY_FRAMES = 16;
+
+const logger = new Logger('Events');
 
 /** Serialised and encoded once per event, whatever the number of sockets it goes to. */
 const serialized = new WeakMap<LinkEvent, Buffer>();
@@ -38,22 +43,52 @@ export function eventNumber(id: string | null): number {
 }
 
 /**
+ * The TCP socket under a ws WebSocket. ws has no 'drain' of its own; its `bufferedAmount` is this
+ * stream's unsent bytes, and the stream says when they have gone out.
+ */
+function transportOf(ws: WebSocket): Writable | undefined {
+  return (ws as unknown as { _socket?: Writable | null })._socket ?? undefined;
+}
+
+/**
  * One client socket on /v1/events: its subscription filter, its client frames, and sending with a
  * bound on unsent data. Events are numbered; a socket never receives an event twice or out of order,
  * even where replay and live delivery meet.
+ *
+ * A replay is written as fast as the client reads it (on 'drain'), and live events that arrive
+ * meanwhile queue behind it. A client that stops reading is not sent anything more once its unsent
+ * data passes the bound: when it has read what is already on its way it gets 4008 and resumes with
+ * ?after=; if it never reads again, it misses its pings and the heartbeat terminates it.
  */
 export class EventSocket {
   private types?: Set<string>;
   private threads?: Set<string>;
+  /** The newest event number sent or queued for this socket; an event at or below it is a duplicate. */
   private lastDelivered = 0;
-  private early: string[] | undefined = [];
+  private early: (string | null)[] | undefined = [];
+  /** Frames waiting behind a replay, oldest first: `replayLeft` replay frames, then live ones. */
+  private backlog?: Buffer[];
+  private replayLeft = 0;
+  /** Bytes of the live frames in the backlog. */
+  private liveBytes = 0;
+  /** The live frames in the backlog were over the bound at the previous heartbeat. */
+  private backlogOverBound = false;
+  /** Over the bound: nothing more is sent; 4008 goes out once the transport has drained. */
+  private tooSlow = false;
+  private awaitingDrain = false;
   alive = true;
 
   constructor(
     readonly ws: WebSocket,
     private readonly maxBufferedBytes: number,
   ) {
-    ws.on('message', (data, isBinary) => this.onFrame(isBinary ? null : data.toString()));
+    ws.on('message', (data, isBinary) => {
+      try {
+        this.onFrame(isBinary ? null : data.toString());
+      } catch (err) {
+        this.fail('handling a client frame', err);
+      }
+    });
     ws.on('pong', () => (this.alive = true));
   }
 
@@ -63,13 +98,16 @@ export class EventSocket {
 
   /** Sends `ready` and the replay, then handles the frames that arrived while authenticating. */
   start(ready: { resumed: boolean; lastId: string | null }, replay: LinkEvent[], gap: boolean): void {
-    this.sendRaw(JSON.stringify({ type: 'ready', data: ready }));
-    if (gap) {
-      const resync = { ...(ready.lastId ? { id: ready.lastId } : {}), type: 'resync', at: new Date().toISOString(), data: { reason: 'gap' } };
-      this.sendRaw(JSON.stringify(resync));
+    this.send(JSON.stringify({ type: 'ready', data: ready }));
+    // This socket's own notice, not an event of the token's stream: it has no id, so it cannot be
+    // mistaken for (and de-duplicated as) the event whose id the client last saw.
+    if (gap) this.send(JSON.stringify({ type: 'resync', at: new Date().toISOString(), data: { reason: 'gap' } }));
+    this.lastDelivered = eventNumber(ready.lastId);
+    if (replay.length > 0) {
+      this.backlog = replay.map(frameOf);
+      this.replayLeft = replay.length;
+      this.writeBacklog();
     }
-    for (const event of replay) this.deliver(event);
-    this.lastDelivered = Math.max(this.lastDelivered, eventNumber(ready.lastId));
     const early = this.early ?? [];
     this.early = undefined;
     for (const frame of early) this.handleFrame(frame);
@@ -81,7 +119,8 @@ export class EventSocket {
     if (n <= this.lastDelivered) return;
     this.lastDelivered = n;
     if (!this.wants(event)) return;
-    this.sendRaw(frameOf(event));
+    if (this.backlog) this.enqueue(frameOf(event));
+    else this.send(frameOf(event));
   }
 
   close(code: number, reason: string): void {
@@ -95,6 +134,7 @@ export class EventSocket {
       return;
     }
     this.alive = false;
+    this.checkBacklog();
     if (this.isOpen) this.ws.ping();
   }
 
@@ -105,22 +145,81 @@ export class EventSocket {
     return !(this.threads && typeof thread === 'string' && !this.threads.has(thread));
   }
 
-  /** Sends a text frame (a Buffer holds UTF-8 JSON encoded once for all sockets). */
-  private sendRaw(frame: string | Buffer): void {
-    if (!this.isOpen) return;
-    if (this.ws.bufferedAmount > this.maxBufferedBytes) {
-      // A client that stops reading must not grow our memory: cut it loose; it resumes with ?after=.
-      this.ws.close(CLOSE.TOO_SLOW, 'too slow: resume with ?after=');
-      setTimeout(() => this.ws.terminate(), 1_000).unref();
-      return;
-    }
+  /**
+   * Sends a text frame (a Buffer holds UTF-8 JSON encoded once for all sockets). Answers to client
+   * frames go out this way too, ahead of a backlog: they are not events and have no place in its order.
+   */
+  private send(frame: string | Buffer): void {
+    if (this.tooSlow || !this.isOpen) return;
+    if (this.ws.bufferedAmount > this.maxBufferedBytes) return this.fallBehind();
     this.ws.send(frame, { binary: false });
+  }
+
+  /** Queues a live frame behind the replay (see checkBacklog for its bound). */
+  private enqueue(frame: Buffer): void {
+    if (this.tooSlow) return;
+    this.backlog!.push(frame);
+    this.liveBytes += frame.length;
+  }
+
+  /**
+   * The replay is held by the event log anyway and does not count against the bound; the live frames
+   * queued behind it do, once they have stayed over it from one heartbeat to the next: a client reading
+   * at full speed catches up sooner, one that does not read misses its ping meanwhile and is dropped.
+   */
+  private checkBacklog(): void {
+    const over = this.backlog !== undefined && this.ws.bufferedAmount + this.liveBytes > this.maxBufferedBytes;
+    if (over && this.backlogOverBound) this.fallBehind();
+    this.backlogOverBound = over;
+  }
+
+  /** Writes backlog frames while the transport takes them without buffering; the rest follows on 'drain'. */
+  private writeBacklog(): void {
+    const backlog = this.backlog;
+    const transport = transportOf(this.ws);
+    while (backlog && backlog.length > 0) {
+      if (this.tooSlow || !this.isOpen) break;
+      if (transport?.writableNeedDrain) return this.onceDrained();
+      const frame = backlog.shift()!;
+      if (this.replayLeft > 0) this.replayLeft--;
+      else this.liveBytes -= frame.length;
+      this.ws.send(frame, { binary: false });
+    }
+    this.backlog = undefined;
+    this.liveBytes = 0;
+  }
+
+  /** The client does not keep up: nothing more is queued for it. */
+  private fallBehind(): void {
+    this.tooSlow = true;
+    this.backlog = undefined;
+    this.liveBytes = 0;
+    // Written now, the close frame would wait behind everything unsent; written once the client has
+    // read that, it is the next thing the client sees.
+    if (transportOf(this.ws)?.writableNeedDrain) this.onceDrained();
+    else this.close(CLOSE.TOO_SLOW, TOO_SLOW_REASON);
+  }
+
+  /** Continues once the transport has sent what it holds: with the backlog, or with the 4008. */
+  private onceDrained(): void {
+    const transport = transportOf(this.ws);
+    if (this.awaitingDrain || !transport) return;
+    this.awaitingDrain = true;
+    transport.once('drain', () => {
+      this.awaitingDrain = false;
+      try {
+        if (this.tooSlow) this.close(CLOSE.TOO_SLOW, TOO_SLOW_REASON);
+        else this.writeBacklog();
+      } catch (err) {
+        this.fail('sending the backlog', err);
+      }
+    });
   }
 
   private onFrame(raw: string | null): void {
     if (this.early) {
       if (this.early.length >= MAX_EARLY_FRAMES) return this.close(CLOSE.POLICY, 'too many frames before ready');
-      this.early.push(raw ?? '');
+      this.early.push(raw);
       return;
     }
     this.handleFrame(raw);
@@ -129,15 +228,21 @@ export class EventSocket {
   private handleFrame(raw: string | null): void {
     const parsed = raw === null ? { error: 'binary frames are not accepted' } : parseClientFrame(raw);
     if ('error' in parsed) {
-      this.sendRaw(JSON.stringify({ type: 'error', data: { code: 'request.INVALID', detail: parsed.error } }));
+      this.send(JSON.stringify({ type: 'error', data: { code: 'request.INVALID', detail: parsed.error } }));
       return;
     }
     const { frame } = parsed;
     if (frame.op === 'ping') {
-      this.sendRaw(JSON.stringify({ type: 'pong' }));
+      this.send(JSON.stringify({ type: 'pong' }));
     } else {
       this.types = frame.types ? new Set(frame.types) : undefined;
       this.threads = frame.threads ? new Set(frame.threads) : undefined;
     }
+  }
+
+  /** A failure on one socket is reported and ends that socket (the client resumes), never the process. */
+  private fail(what: string, err: unknown): void {
+    logger.warn(`socket closed after an error while ${what}: ${err instanceof Error ? err.message : String(err)}`);
+    this.close(CLOSE.INTERNAL, 'internal error, reconnect');
   }
 }
