@@ -1,6 +1,6 @@
 import { hasNonXmlChar } from '../soap/xml';
 import { EVENT_TYPES, EventType } from '../link/events';
-import { nestsDeeperThan } from './json-depth';
+import { excessiveNesting } from '../common/json-body';
 
 /** What a client may send on /v1/events. */
 export type ClientFrame =
@@ -23,7 +23,7 @@ const KNOWN_TYPES = new Set<string>(EVENT_TYPES);
  * whatever the client sent.
  */
 export function parseClientFrame(raw: string): ParsedFrame {
-  if (nestsDeeperThan(raw, MAX_FRAME_DEPTH)) return { error: `frame nests deeper than ${MAX_FRAME_DEPTH} levels` };
+  if (excessiveNesting(raw, MAX_FRAME_DEPTH)) return { error: `frame nests deeper than ${MAX_FRAME_DEPTH} levels` };
   let value: unknown;
   try {
     value = JSON.parse(raw);
