@@ -78,6 +78,19 @@ describe('link', () => {
     stop();
   });
 
+  it('requests in flight when the upstream session is lost leave no orphan sessions behind', async () => {
+    const token = await stack.api.login('ivan');
+    await stack.api.get('/v1/roster', token);
+    stack.sim.endSessions('ivan@example.com');
+    // Each of these reaches the upstream on the lost session, and each gets a new session there.
+    const answers = await Promise.all(Array.from({ length: 6 }, () => stack.api.get('/v1/chats', token)));
+    expect(answers.map((r) => r.status)).toEqual(Array(6).fill(200));
+    // One is the link's; the others are ended, or they would crowd the account's five and push out
+    // the sessions of its other links.
+    await eventually(() => (stack.sim.sessionIds('ivan@example.com').length === 1 ? true : undefined), 3_000, 'one session');
+    expect(stack.sim.sessionIds('ivan@example.com')).toEqual([links.acquire(token).currentSessionId]);
+  });
+
   it('a roster that arrives only later (through the long-poll) still answers GET /v1/roster', async () => {
     const slow = await startStack({ sim: { rosterDelayMs: 400 } });
     try {

@@ -250,11 +250,17 @@ export class Link {
     this.waiters.rejectAll(reason ?? UpstreamError.unavailable('the session ended'));
     this.listeners.clear();
     for (const handler of this.closeHandlers) handler(reason);
-    if (endUpstream && this.sessionId) {
-      await this.soap
-        .call({ authToken: this.token, session: this.sessionId }, endSessionRequest())
-        .catch((err: Error) => this.options.onLog?.('debug', `EndSession failed: ${err.message}`));
-    }
+    if (endUpstream && this.sessionId) await this.endUpstreamSession(this.sessionId);
+  }
+
+  /** Ends an upstream session (best effort): ours on close, or an orphan a lost session left behind. */
+  private endUpstreamSession(session: string): Promise<void> {
+    return this.soap
+      .call({ authToken: this.token, session }, endSessionRequest())
+      .then(
+        () => undefined,
+        (err: Error) => this.options.onLog?.('debug', `EndSession failed: ${err.message}`),
+      );
   }
 
   // ---- the session ----------------------------------------------------------------------------
@@ -292,7 +298,15 @@ export class Link {
   /** Takes a response header in: session changes first, then every new notify block in seq order. */
   private absorb(context: ResponseContext, sentSession: string | undefined, registering: boolean): void {
     // A reply to a request sent on a session we have already replaced belongs to an orphan: ignore it.
-    if (sentSession !== this.sessionId) return;
+    // If the upstream made a session for that request too (each request on a lost session gets one),
+    // end it now: the upstream keeps at most 5 per account, and idle orphans would push out the
+    // sessions of the account's other links (least recently used first) until one is evicted.
+    if (sentSession !== this.sessionId) {
+      if (context.sessionId !== undefined && context.sessionId !== sentSession && context.sessionId !== this.sessionId) {
+        void this.endUpstreamSession(context.sessionId);
+      }
+      return;
+    }
     const newSession = context.sessionId !== undefined && context.sessionId !== this.sessionId;
     const lost = this.sessionId !== undefined && (newSession || context.refresh);
     if (newSession) {

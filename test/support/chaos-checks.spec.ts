@@ -47,6 +47,23 @@ describe('chaos checks', () => {
     expect(verdict.counts).toMatchObject({ delivered: 4, lost: 0, duplicated: 0, outOfOrder: 0, idViolations: 0 });
   });
 
+  it('a stale replay may hold what the client skipped when told to resync, and nothing else', () => {
+    const skipped = (extra: Frame[]): JudgedClient => ({
+      name: 'a', account: ALICE,
+      connections: [
+        conn('fresh', [message('e.1', 't', 1, 'm1')], false),
+        // A bogus resume: not resumed, the client starts over after e.3 (e.2 and e.3 skipped).
+        { kind: 'bogus', after: 'x', ready: { resumed: false, lastId: 'e.3' }, frames: [gap, message('e.4', 't', 4, 'm4')] },
+        conn('stale', [...extra, message('e.4', 't', 4, 'm4'), message('e.5', 't', 5, 'm5')], true, 'e.1'),
+      ],
+    });
+    const truth: [string, Placement][] = [1, 2, 3, 4, 5].map((n) => [`m${n}`, { thread: 't', seq: n }]);
+    const replayWithSkipped = [message('e.2', 't', 2, 'm2'), message('e.3', 't', 3, 'm3')];
+    expect(judge(evidence([skipped(replayWithSkipped)], truth)).failures.filter((f) => f.startsWith('[resume]'))).toEqual([]);
+    const intruder = judge(evidence([skipped([message('e.2', 't', 2, 'm2'), message('e.9', 't', 9, 'm9')])], truth));
+    expect(intruder.failures.some((f) => f.startsWith('[resume]'))).toBe(true);
+  });
+
   it('finds a lost message, a duplicate, a seq going back and an id reused', () => {
     const client: JudgedClient = {
       name: 'a', account: ALICE,

@@ -84,6 +84,8 @@ export function followClient(client: JudgedClient): { stream: Frame[]; violation
   const violations: string[] = [];
   let resyncs = 0;
   let newest: string | undefined;
+  /** Stretches of the stream this client skipped when told to resync: (after, upTo], by id. */
+  const holes: [string, string][] = [];
   client.connections.forEach((conn, n) => {
     const where = `${client.name} connection ${n} (${conn.kind}${conn.after !== undefined ? ` after=${conn.after}` : ''})`;
     resyncs += conn.frames.filter((f) => f.type === 'resync').length;
@@ -104,8 +106,12 @@ export function followClient(client: JudgedClient): { stream: Frame[]; violation
     let replayed = 0;
     if (conn.kind === 'stale' && conn.ready?.resumed && newest !== undefined) {
       while (replayed < events.length && compareEventIds(events[replayed].id as string, newest) <= 0) replayed++;
-      const problem = staleReplayProblem(events.slice(0, replayed), stream, conn.after as string);
+      const problem = staleReplayProblem(events.slice(0, replayed), stream, conn.after as string, holes);
       if (problem) violations.push(`[resume] ${where}: ${problem}`);
+    }
+    // Not resumed: the client starts over from the newest event, skipping what came since its last one.
+    if (conn.kind !== 'fresh' && conn.ready && !conn.ready.resumed && newest !== undefined && conn.ready.lastId) {
+      holes.push([newest, conn.ready.lastId]);
     }
     for (const e of events.slice(replayed)) {
       if (newest !== undefined && compareEventIds(e.id as string, newest) <= 0) {
@@ -132,8 +138,13 @@ function resumeViolations(conn: Connection, where: string): string[] {
   return out;
 }
 
-/** A stale replay must be exactly what the client had after that id: same ids, same types, same order. */
-function staleReplayProblem(replay: Frame[], stream: Frame[], after: string): string | undefined {
+/**
+ * A stale replay must be exactly what the client had after that id: same ids, same types, same order,
+ * plus the events of any stretch it skipped when it was told to resync.
+ */
+function staleReplayProblem(replay: Frame[], stream: Frame[], after: string, holes: [string, string][]): string | undefined {
+  const inHole = (f: Frame) => holes.some(([lo, hi]) => compareEventIds(f.id as string, lo) > 0 && compareEventIds(f.id as string, hi) <= 0);
+  replay = replay.filter((f) => !inHole(f));
   const from = stream.findIndex((e) => e.id === after);
   const expected = from < 0 ? [] : stream.slice(from + 1);
   const show = (f: Frame | undefined) => (f ? `${f.id} ${f.type}` : 'nothing');
@@ -188,7 +199,7 @@ export function judge(evidence: ChaosEvidence): ChaosVerdict {
       }
       lastSeq.set(thread, Math.max(seq, lastSeq.get(thread) ?? 0));
       const stored = truth.get(text);
-      if (!stored) fail(`[seq] ${client.name}: message "${text}" delivered but never stored for ${client.account}`);
+      if (!stored) fail(`[seq] ${client.name}: message "${text}" (${thread} #${seq}, event ${e.id}) delivered but never stored for ${client.account}`);
       else if (stored.thread !== thread || stored.seq !== seq) {
         counts.outOfOrder++;
         fail(`[seq] ${client.name}: "${text}" delivered as ${thread} #${seq}, stored as ${stored.thread} #${stored.seq}`);
