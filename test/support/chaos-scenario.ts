@@ -162,11 +162,19 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRunResult
     chaos.pause();
     log(`seed ${options.seed}: traffic over (${sends.length} sends, ${counter} messages); catching up`);
     for (const c of clients) if (!c.connected) await resume(c, exactResume(c), log);
-    const truth = readTruth(sim, tokens, prefix);
-    await waitUntil(async () => {
-      await Promise.all([...recoveries]);
-      return clients.every((c) => caughtUp(c, truth.get(c.account)!, recovered.get(c.name)));
-    }, 20_000);
+    // A send the proxy gave up on (its deadline passed) may still be handled upstream after the
+    // traffic stopped: the simulator's record is the truth once it holds still.
+    let truth = readTruth(sim, tokens, prefix);
+    for (;;) {
+      const settled = truth;
+      await waitUntil(async () => {
+        await Promise.all([...recoveries]);
+        return clients.every((c) => caughtUp(c, settled.get(c.account)!, recovered.get(c.name)));
+      }, 20_000);
+      const again = readTruth(sim, tokens, prefix);
+      if ([...again].every(([account, messages]) => messages.size === settled.get(account)?.size)) break;
+      truth = again;
+    }
     await waitUntil(() => sim.parkedNoOps === tokens.length, 10_000);
     const parkedAtEnd = sim.parkedNoOps;
     const histories = await readHistories(rest, tokens, truth);
