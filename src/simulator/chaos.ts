@@ -81,7 +81,8 @@ export class Chaos {
   private decisions = 0;
   private readonly counts = new Map<ChaosDecision['kind'], number>();
   /** Blocking NoOps in flight per session: more than one is a client running two long-polls. */
-  private readonly noopsInFlight = new Map<string, number>();
+  /** Per session, when each blocking NoOp in flight started (wall clock, for the overlap report). */
+  private readonly noopsInFlight = new Map<string, number[]>();
 
   constructor(options: ChaosOptions) {
     for (const [kind, rate] of Object.entries(options.rates)) {
@@ -132,15 +133,20 @@ export class Chaos {
 
   /** A blocking NoOp starts on `session`; returns the function to call when its reply is out. */
   noopStarted(session: string): () => void {
-    const count = (this.noopsInFlight.get(session) ?? 0) + 1;
-    this.noopsInFlight.set(session, count);
-    if (count > 1) this.record({ kind: 'longPollOverlap', request: 'NoOpRequest', session, detail: `${count} in flight` });
+    const started = Date.now();
+    const inFlight = [...(this.noopsInFlight.get(session) ?? []), started];
+    this.noopsInFlight.set(session, inFlight);
+    if (inFlight.length > 1) {
+      const detail = `${inFlight.length} in flight; the oldest started ${started - inFlight[0]} ms before`;
+      this.record({ kind: 'longPollOverlap', request: 'NoOpRequest', session, detail });
+    }
     let done = false;
     return () => {
       if (done) return;
       done = true;
-      const left = (this.noopsInFlight.get(session) ?? 1) - 1;
-      if (left > 0) this.noopsInFlight.set(session, left);
+      const left = [...(this.noopsInFlight.get(session) ?? [])];
+      left.splice(left.indexOf(started), 1);
+      if (left.length > 0) this.noopsInFlight.set(session, left);
       else this.noopsInFlight.delete(session);
     };
   }
