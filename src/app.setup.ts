@@ -1,6 +1,8 @@
+import type { FastifyCorsOptions, OriginFunction } from '@fastify/cors';
 import { NestFactory } from '@nestjs/core';
 import { randomUUID } from 'node:crypto';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppModule } from './app.module';
 import { registerJsonBodyParser } from './common/json-body';
 import { ProblemFilter, problemFrameworkErrors } from './common/problem.filter';
@@ -14,12 +16,13 @@ import { EventsWsAdapter } from './events/events-ws.adapter';
 export async function createApp(config: AppConfig): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     bodyLimit: config.maxBodyBytes,
-    trustProxy: false,
+    // The client address (for the rate limit) from X-Forwarded-For, believed only from TRUST_PROXY's peers.
+    trustProxy: config.trustProxy,
     // A caller's request id is kept (and logged) so a request can be followed across services.
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
     // Errors Fastify raises before routing (bad percent-encoding …) are problems too.
-    frameworkErrors: problemFrameworkErrors,
+    frameworkErrors: config.corsOrigins.length > 0 ? withCorsHeaders(problemFrameworkErrors, config.corsOrigins) : problemFrameworkErrors,
     // Room for a percent-encoded 320-character address in a path parameter.
     routerOptions: { maxParamLength: 1_000 },
   });
@@ -30,12 +33,53 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   });
   const logger = createLogger(config.logLevel);
   app.useLogger(nestLogger(logger));
+  if (config.corsOrigins.length > 0) app.enableCors(corsOptions(config.corsOrigins));
   registerJsonBodyParser(app.getHttpAdapter().getInstance());
   logRequests(app.getHttpAdapter().getInstance(), logger);
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ProblemFilter());
-  app.useWebSocketAdapter(new EventsWsAdapter(app, config.wsMaxPayloadBytes));
+  app.useWebSocketAdapter(new EventsWsAdapter(app, config.wsMaxPayloadBytes, config.corsOrigins));
   app.enableShutdownHooks();
   setupDocs(app, buildOpenApiDocument(app));
   return app;
+}
+
+const CORS_EXPOSED_HEADERS = ['Retry-After', 'X-Request-Id'];
+
+/** Is `origin` (a request's Origin header) one of CORS_ORIGINS? */
+function isListedOrigin(origins: readonly string[]): (origin: string | undefined) => boolean {
+  const listed = new Set(origins);
+  return (origin) => origin !== undefined && listed.has(origin);
+}
+
+/**
+ * Browser pages on the CORS_ORIGINS origins may call every route. Nest runs @fastify/cors in a request
+ * hook ahead of everything else, so error answers (404, 429 …) carry the headers too and a page can
+ * read them. Any other origin gets no CORS headers at all, and its preflight is a 404 like any OPTIONS.
+ */
+function corsOptions(origins: readonly string[]): FastifyCorsOptions {
+  const isListed = isListedOrigin(origins);
+  const origin: OriginFunction = (requestOrigin, callback) => callback(null, isListed(requestOrigin));
+  return {
+    origin,
+    methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
+    allowedHeaders: ['Authorization', 'Content-Type', 'X-Client-Id', 'Idempotency-Key'],
+    exposedHeaders: CORS_EXPOSED_HEADERS,
+    // An OPTIONS without Access-Control-Request-Method is answered like a preflight rather than with
+    // the plugin's text/plain 400: every error here is a problem document.
+    strictPreflight: false,
+  };
+}
+
+type FrameworkErrorHandler = (error: Error, request: FastifyRequest, reply: FastifyReply) => void;
+
+/** The router answers these errors before any request hook runs, so before @fastify/cors: its headers are added here. */
+function withCorsHeaders(handler: FrameworkErrorHandler, origins: readonly string[]): FrameworkErrorHandler {
+  const isListed = isListedOrigin(origins);
+  return (error, request, reply) => {
+    const origin = request.headers.origin;
+    reply.header('Vary', 'Origin');
+    if (isListed(origin)) reply.header('Access-Control-Allow-Origin', origin).header('Access-Control-Expose-Headers', CORS_EXPOSED_HEADERS.join(', '));
+    handler(error, request, reply);
+  };
 }

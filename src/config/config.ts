@@ -1,3 +1,5 @@
+import { isIP } from 'node:net';
+
 /**
  * Typed, validated configuration from the environment. Read once at start-up; a bad value stops the
  * process with a message naming the variable rather than surfacing later as odd behaviour.
@@ -31,11 +33,21 @@ export interface AppConfig {
   wsMaxPayloadBytes: number;
   /** Per token and per client address, requests per minute; 0 disables. */
   rateLimitPerMinute: number;
+  /**
+   * Origins (`scheme://host[:port]`) whose pages may call the API and open sockets from a browser;
+   * empty = same-origin only (no CORS headers at all, sockets from any origin).
+   */
+  corsOrigins: string[];
+  /** Fastify's trustProxy: which peers' X-Forwarded-For to believe for the client address. */
+  trustProxy: TrustProxy;
   maxBodyBytes: number;
   maxUpstreamResponseBytes: number;
   logLevel: string;
   userAgent: string;
 }
+
+/** Trust every proxy, the nearest N hops, or peers at these addresses / CIDR ranges; false = none. */
+export type TrustProxy = boolean | number | string[];
 
 type Env = Record<string, string | undefined>;
 
@@ -70,6 +82,61 @@ function rateLimit(env: Env): number {
   return int(env, 'RATE_LIMIT', 600, 1, 1_000_000);
 }
 
+/**
+ * The origin a browser sends for `raw` (lower-case scheme and host, no default port), or undefined
+ * when `raw` is not exactly `scheme://host[:port]`.
+ */
+export function parseOrigin(raw: string): string | undefined {
+  // Nothing after the authority, and no credentials in it: a browser's Origin never has them.
+  if (!/^[a-z][a-z0-9+.-]*:\/\/[^/?#@\s\\]+$/i.test(raw)) return undefined;
+  let parsed: URL;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    return undefined;
+  }
+  return parsed.host ? `${parsed.protocol}//${parsed.host}` : undefined;
+}
+
+function corsOrigins(env: Env): string[] {
+  const entries = (env.CORS_ORIGINS ?? '').split(',').map((entry) => entry.trim()).filter(Boolean);
+  const origins = entries.map((entry) => {
+    const origin = parseOrigin(entry);
+    if (!origin) {
+      throw new Error(`CORS_ORIGINS entries must be origins like https://app.example.com (scheme://host[:port], no path), got "${entry}"`);
+    }
+    return origin;
+  });
+  return [...new Set(origins)];
+}
+
+/** The named ranges Fastify's trustProxy (proxy-addr) understands besides addresses and CIDRs. */
+const TRUST_PROXY_RANGES = ['loopback', 'linklocal', 'uniquelocal'];
+
+function isAddressOrCidr(entry: string): boolean {
+  const [address, prefix, ...rest] = entry.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
+}
+
+function trustProxy(env: Env): TrustProxy {
+  const raw = env.TRUST_PROXY?.trim();
+  if (!raw || raw === 'false') return false;
+  if (raw === 'true') return true;
+  if (/^\d+$/.test(raw)) return int(env, 'TRUST_PROXY', 0, 1, 100);
+  const entries = raw.split(',').map((entry) => entry.trim());
+  const bad = entries.find((entry) => !TRUST_PROXY_RANGES.includes(entry) && !isAddressOrCidr(entry));
+  if (bad !== undefined) {
+    throw new Error(
+      `TRUST_PROXY must be true, a hop count (1 to 100) or a comma-separated list of addresses, CIDR ranges or ` +
+        `${TRUST_PROXY_RANGES.join('/')}, got "${bad}" in "${raw}"`,
+    );
+  }
+  return entries;
+}
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 export function loadConfig(env: Env = process.env): AppConfig {
@@ -92,6 +159,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     wsMaxBufferedBytes: int(env, 'WS_MAX_BUFFERED_BYTES', 1024 * 1024, 1024, 256 * 1024 * 1024),
     wsMaxPayloadBytes: int(env, 'WS_MAX_PAYLOAD_BYTES', 16 * 1024, 256, 1024 * 1024),
     rateLimitPerMinute: rateLimit(env),
+    corsOrigins: corsOrigins(env),
+    trustProxy: trustProxy(env),
     maxBodyBytes: int(env, 'MAX_BODY_BYTES', 64 * 1024, 1024, 16 * 1024 * 1024),
     maxUpstreamResponseBytes: int(env, 'MAX_UPSTREAM_RESPONSE_BYTES', 8 * 1024 * 1024, 4096, 256 * 1024 * 1024),
     logLevel,

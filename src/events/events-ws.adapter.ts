@@ -3,18 +3,26 @@ import { WsAdapter } from '@nestjs/platform-ws';
 import { createServer, IncomingMessage, Server as HttpServer, STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Server, WebSocket } from 'ws';
-import { buildProblem, PROBLEM_CONTENT_TYPE } from '../common/problem';
+import { buildProblem, PROBLEM_CONTENT_TYPE, ProblemCode } from '../common/problem';
 import { CLOSE } from './event-socket';
 
 /**
  * Nest's ws adapter, with the edges made proper: an upgrade to a path no gateway serves gets an HTTP
  * 404 problem instead of a silently dropped connection, client frames are handled by the gateway
- * itself (our protocol is `{op}`, not Nest's `{event, data}`), frames are capped at `maxPayload`, and
- * closing the server says 1001 "going away" before it cuts the sockets.
+ * itself (our protocol is `{op}`, not Nest's `{event, data}`), frames are capped at `maxPayload`,
+ * closing the server says 1001 "going away" before it cuts the sockets, and, when `allowedOrigins` is
+ * not empty, a browser page from any other origin is refused (CORS does not cover WebSockets).
  */
 export class EventsWsAdapter extends WsAdapter {
-  constructor(app: INestApplicationContext, private readonly maxPayload: number) {
+  private readonly allowedOrigins: ReadonlySet<string>;
+
+  constructor(
+    app: INestApplicationContext,
+    private readonly maxPayload: number,
+    allowedOrigins: readonly string[] = [],
+  ) {
     super(app);
+    this.allowedOrigins = new Set(allowedOrigins);
   }
 
   override create(port: number, options: Record<string, unknown> & { path?: string } = {}): Server {
@@ -29,6 +37,9 @@ export class EventsWsAdapter extends WsAdapter {
     if (this.httpServersRegistry.has(port)) return undefined;
     this.httpServersRegistry.set(port, httpServer);
     httpServer.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+      if (!this.allowsOrigin(req.headers.origin)) {
+        return refuse(socket, 403, ProblemCode.FORBIDDEN, `WebSocket connections from origin ${req.headers.origin} are not allowed.`);
+      }
       let pathname: string;
       try {
         pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
@@ -40,6 +51,11 @@ export class EventsWsAdapter extends WsAdapter {
       wsServer.handleUpgrade(req, socket, head, (ws: WebSocket) => wsServer.emit('connection', ws, req));
     });
     return httpServer;
+  }
+
+  /** Any origin when none are configured; otherwise a listed one, or none at all (native clients send no Origin). */
+  private allowsOrigin(origin: string | undefined): boolean {
+    return this.allowedOrigins.size === 0 || origin === undefined || this.allowedOrigins.has(origin);
   }
 
   override async close(server: Server): Promise<void> {

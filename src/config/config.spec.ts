@@ -1,0 +1,98 @@
+import fc from 'fast-check';
+import { loadConfig, parseOrigin } from './config';
+
+const scheme = fc.constantFrom('http', 'https');
+const port = fc.option(fc.integer({ min: 1, max: 65_535 }), { nil: undefined });
+/** `scheme://host[:port]` as someone might write it, in any letter case. */
+const writtenOrigin = fc
+  .tuple(scheme, fc.domain(), port, fc.boolean())
+  .map(([s, host, p, shout]) => {
+    const origin = `${s}://${host}${p === undefined ? '' : `:${p}`}`;
+    return shout ? origin.toUpperCase() : origin;
+  });
+
+describe('parseOrigin', () => {
+  it('gives the origin exactly as a browser sends it in its Origin header', () => {
+    fc.assert(
+      fc.property(writtenOrigin, (written) => {
+        expect(parseOrigin(written)).toBe(new URL(written).origin);
+      }),
+      { seed: 42, numRuns: 300 },
+    );
+  });
+
+  it('refuses anything more or less than an origin', () => {
+    const extra = fc.constantFrom('/', '/app', '?x=1', '#top', '/ ');
+    fc.assert(
+      fc.property(writtenOrigin, extra, (origin, tail) => {
+        expect(parseOrigin(origin + tail)).toBeUndefined();
+      }),
+      { seed: 42, numRuns: 200 },
+    );
+    for (const bad of ['', '*', 'null', 'app.example.com', '//app.example.com', 'https://', 'https://user@app.example.com', 'https://app.example.com:99999', 'https://app example.com']) {
+      expect({ bad, origin: parseOrigin(bad) }).toEqual({ bad, origin: undefined });
+    }
+  });
+
+  it('keeps other schemes (webview apps) and IPv6 hosts', () => {
+    expect(parseOrigin('capacitor://localhost')).toBe('capacitor://localhost');
+    expect(parseOrigin('http://[::1]:8080')).toBe('http://[::1]:8080');
+    expect(parseOrigin('https://app.example.com:443')).toBe('https://app.example.com');
+  });
+});
+
+describe('loadConfig: CORS_ORIGINS', () => {
+  it('is empty (same-origin only) when unset or blank', () => {
+    expect(loadConfig({}).corsOrigins).toEqual([]);
+    expect(loadConfig({ CORS_ORIGINS: ' ' }).corsOrigins).toEqual([]);
+  });
+
+  it('reads a comma-separated list of origins, normalised and without repeats', () => {
+    fc.assert(
+      fc.property(fc.array(writtenOrigin, { minLength: 1, maxLength: 5 }), (written) => {
+        const expected = [...new Set(written.map((w) => new URL(w).origin))];
+        expect(loadConfig({ CORS_ORIGINS: written.join(' , ') }).corsOrigins).toEqual(expected);
+      }),
+      { seed: 42, numRuns: 100 },
+    );
+  });
+
+  it('stops start-up on an entry that is not an origin, naming the variable and the entry', () => {
+    expect(() => loadConfig({ CORS_ORIGINS: 'https://a.example.com,https://b.example.com/app' })).toThrow(
+      /CORS_ORIGINS .*"https:\/\/b\.example\.com\/app"/,
+    );
+    expect(() => loadConfig({ CORS_ORIGINS: '*' })).toThrow(/CORS_ORIGINS .*"\*"/);
+  });
+});
+
+describe('loadConfig: TRUST_PROXY', () => {
+  it('trusts no proxy by default', () => {
+    expect(loadConfig({}).trustProxy).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: 'false' }).trustProxy).toBe(false);
+  });
+
+  it('takes true, a hop count, or a list of addresses, CIDR ranges and named ranges', () => {
+    expect(loadConfig({ TRUST_PROXY: 'true' }).trustProxy).toBe(true);
+    expect(loadConfig({ TRUST_PROXY: '2' }).trustProxy).toBe(2);
+    expect(loadConfig({ TRUST_PROXY: '127.0.0.1, 10.0.0.0/8,::1 , fd00::/8,loopback' }).trustProxy).toEqual([
+      '127.0.0.1',
+      '10.0.0.0/8',
+      '::1',
+      'fd00::/8',
+      'loopback',
+    ]);
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.ipV4(), fc.option(fc.integer({ min: 0, max: 32 }), { nil: undefined })), { minLength: 1, maxLength: 4 }), (ranges) => {
+        const entries = ranges.map(([ip, prefix]) => (prefix === undefined ? ip : `${ip}/${prefix}`));
+        expect(loadConfig({ TRUST_PROXY: entries.join(',') }).trustProxy).toEqual(entries);
+      }),
+      { seed: 42, numRuns: 100 },
+    );
+  });
+
+  it('stops start-up on anything else, naming the variable', () => {
+    for (const bad of ['0', '101', 'yes', '10.0.0.0/33', '::1/129', '1.2.3', 'proxy.example.com', '127.0.0.1,', '10.0.0.0/8/8']) {
+      expect(() => loadConfig({ TRUST_PROXY: bad })).toThrow(/^TRUST_PROXY /);
+    }
+  });
+});
