@@ -159,6 +159,12 @@ describe('bad input never reaches the upstream', () => {
     await expectInvalid('GET', `/v1/chats/chat-x?after=${after}`, {}, 'after');
   });
 
+  it.each([
+    ['before', '0x10'], ['before', '-1'], ['before', '1&before=2'], ['limit', '0'], ['limit', '1001'], ['limit', '+5'], ['limit', '5.0'], ['limit', ''],
+  ])('?%s=%s is out of range or not an integer → 400 naming it', async (name, value) => {
+    await expectInvalid('GET', `/v1/chats/chat-x?${name}=${value}`, {}, name);
+  });
+
   it.each(['TRUE', '1', 'yes', '', 'true&owner=true'])('?owner=%s is not true or false → 400 naming owner', async (owner) => {
     await expectInvalid('GET', `/v1/chats/myroom/configuration?owner=${owner}`, {}, 'owner');
     await expectInvalid('GET', `/v1/rooms/room@conference.example.com/configuration?owner=${owner}`, {}, 'owner');
