@@ -53,6 +53,7 @@ describe('chats over real HTTP and WebSocket', () => {
       thread,
       participants: [{ address: ALICE, me: false }],
       messages: [{ seq: 1, from: ALICE, sentAt: started.body.sentAt, text: 'Hi Bob' }],
+      hasMore: false,
     });
 
     // bob answers from a second device whose link has seen nothing yet: the proxy asks the upstream
@@ -78,6 +79,17 @@ describe('chats over real HTTP and WebSocket', () => {
     ]);
     expect((await api.get(`${path(thread)}?after=0`, alice)).body.messages).toHaveLength(3);
     expect((await api.get(`${path(thread)}?after=3`, alice)).body.messages).toEqual([]);
+
+    // A phone pages back from the newest message: limit and before, hasMore until the start.
+    const seqs = (res: { body: { messages: { seq: number }[] } }) => res.body.messages.map((m) => m.seq);
+    const newest = await api.get(`${path(thread)}?limit=2`, alice);
+    expect([seqs(newest), newest.body.hasMore]).toEqual([[2, 3], true]);
+    const older = await api.get(`${path(thread)}?limit=2&before=2`, alice);
+    expect([seqs(older), older.body.hasMore]).toEqual([[1], false]);
+    const forward = await api.get(`${path(thread)}?after=0&limit=2`, alice);
+    expect([seqs(forward), forward.body.hasMore]).toEqual([[1, 2], true]);
+    const between = await api.get(`${path(thread)}?after=1&before=3&limit=5`, alice);
+    expect([seqs(between), between.body.hasMore]).toEqual([[2], false]);
 
     const list = await api.get('/v1/chats', alice);
     expect(list.status).toBe(200);
@@ -141,6 +153,9 @@ describe('chats over real HTTP and WebSocket', () => {
       ['POST', path(thread, '/invitations'), { address: 'not an address' }],
       ['GET', `${path(thread)}?after=-1`, undefined],
       ['GET', `${path(thread)}?after=x`, undefined],
+      ['GET', `${path(thread)}?limit=0`, undefined],
+      ['GET', `${path(thread)}?limit=1001`, undefined],
+      ['GET', `${path(thread)}?before=1e3`, undefined],
       ['DELETE', path('bad\u0001thread'), undefined],
     ];
     for (const [method, url, body] of bad) {
@@ -187,7 +202,8 @@ describe('chats over real HTTP and WebSocket', () => {
     const invited = await stack.api.post(path(withCarol.body.thread, '/invitations'), { address: BOB, message: 'Join us' }, alice);
     expect(invited.status).toBe(204);
     const invitation = await bobEvents.waitFor((f) => f.type === 'invitation' && f.data.room === room);
-    expect(invitation.data).toEqual({ thread: withCarol.body.thread, room, message: expect.stringContaining('Join us') });
+    // The inviter's words only: not the IM server's "(/join ROOM)" hint.
+    expect(invitation.data).toEqual({ thread: withCarol.body.thread, room, message: 'Join us' });
     expect(stack.sim.chats(ALICE).find((c) => c.thread === withCarol.body.thread)?.room).toBe(room);
 
     // bob accepts: joins the room on the invitation's thread, and can talk in it.
@@ -198,6 +214,15 @@ describe('chats over real HTTP and WebSocket', () => {
     const said = await stack.api.post(path(invitation.data.thread, '/messages'), { text: 'thanks for the invite' }, bob);
     expect(said.status).toBe(201);
     await aliceEvents.waitFor((f) => f.type === 'message' && f.data.thread === withCarol.body.thread && f.data.text === 'thanks for the invite');
+
+    // The copy of the invitation the IM server stores in the thread (and replays on roster reads)
+    // stays in the history but is no message event: bob was told once, by the invitation.
+    const history = await stack.api.get(path(invitation.data.thread), bob);
+    expect(history.body.messages).toContainEqual(expect.objectContaining({ from: room, text: `Join us (/join ${room})` }));
+    expect((await stack.api.get('/v1/roster', bob)).status).toBe(200);
+    await stack.api.put('/v1/presence', { show: 'chat', status: 'after the invitation' }, bob); // anything queued after the replay
+    await bobEvents.waitFor((f) => f.type === 'presence' && f.data.status === 'after the invitation');
+    expect(bobEvents.events('message').filter((f) => f.data.thread === invitation.data.thread).map((f) => f.data.text)).toEqual(['thanks for the invite']);
   });
 
   it('closing a chat emits chatClosed; a send on the stale thread reports the new thread', async () => {

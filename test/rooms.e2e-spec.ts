@@ -85,7 +85,10 @@ describe('conference rooms and chat configuration', () => {
       room: { address: TEAM, owner: false },
       settings: { passwordProtected: true, membersOnly: true, nonAnonymous: false, occupantCount: 1, description: 'Team room' },
     });
-    expect(infoForm.body.settings.creationDate).toEqual(expect.any(String));
+    // ISO-8601 UTC like every timestamp, not the room's XMPP form (20261202T06:58:38).
+    const { creationDate } = infoForm.body.settings;
+    expect(creationDate).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.000Z$/);
+    expect(new Date(creationDate).toISOString()).toBe(creationDate);
     expect(infoForm.body.settings).not.toHaveProperty('password');
 
     // Anyone may read a room by address; the owner form is for owners.

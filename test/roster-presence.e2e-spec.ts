@@ -1,4 +1,5 @@
 import { eventually, Stack, startStack } from './support/stack';
+import { EventClient } from './support/ws-client';
 
 const ALICE = 'alice@example.com';
 const BOB = 'bob@example.com';
@@ -80,17 +81,59 @@ describe('roster and presence: the alice/bob story over real HTTP', () => {
     expect(refused.headers.get('content-type')).toMatch(/application\/problem\+json/);
   });
 
-  it('removing a contact keeps it listed as unsubscribed, as the upstream does', async () => {
+  it('a removed contact is gone from the roster and its event says removed; a refusal is not a removal', async () => {
     const { api } = stack;
-    const carol = await api.login('carol');
-    await api.post('/v1/roster/contacts', { address: 'dave@example.com' }, carol);
-    expect((await api.delete('/v1/roster/contacts/dave@example.com', carol)).status).toBe(204);
-    const res = await eventually(async () => {
-      const r = await api.get('/v1/roster', carol);
-      const dave = r.body.contacts.find((c: { address: string }) => c.address === 'dave@example.com');
-      return dave && !dave.pending ? dave : undefined;
-    });
-    expect(res).toMatchObject({ subscription: 'none', pending: false });
+    const GRACE = 'grace@example.com';
+    const HEIDI = 'heidi@example.com';
+    const IVAN = 'ivan@example.com';
+    const [grace, heidi] = [await api.login('grace'), await api.login('heidi')];
+    const graceEvents = await EventClient.ready(stack.url, { token: grace });
+    try {
+      const listed = async () => ((await api.get('/v1/roster', grace)).body.contacts as { address: string }[]).map((c) => c.address).sort();
+      await api.get('/v1/roster', heidi);
+      expect((await api.post('/v1/roster/contacts', { address: HEIDI, name: 'Heidi', groups: ['Team'] }, grace)).status).toBe(201);
+      expect((await api.post('/v1/roster/contacts', { address: IVAN }, grace)).status).toBe(201);
+      expect(await listed()).toEqual([HEIDI, IVAN]);
+
+      // heidi refuses: still a contact (subscription none), and the event is no removal.
+      await eventually(async () => ((await api.get('/v1/roster', heidi)).body.requests.includes(GRACE) ? true : undefined), 3_000, 'request at heidi');
+      expect((await api.post(`/v1/roster/requests/${GRACE}`, { authorize: false }, heidi)).status).toBe(204);
+      const refusal = await graceEvents.waitFor((f) => f.type === 'contact' && f.data.address === HEIDI && !f.data.pending);
+      expect(refusal.data).not.toHaveProperty('removed');
+      expect(await listed()).toEqual([HEIDI, IVAN]);
+
+      // grace removes ivan: one event says so, and no roster read brings him back.
+      expect((await api.delete(`/v1/roster/contacts/${IVAN}`, grace)).status).toBe(204);
+      const removal = await graceEvents.waitFor((f) => f.type === 'contact' && f.data.address === IVAN && f.data.removed === true);
+      expect(removal.data).toEqual({ address: IVAN, groups: [], subscription: 'none', pending: false, removed: true });
+      expect(await listed()).toEqual([HEIDI]);
+      expect(await listed()).toEqual([HEIDI]);
+      await api.put('/v1/presence', { show: 'chat', status: 'marker' }, grace); // anything queued after the reads
+      await graceEvents.waitFor((f) => f.type === 'presence' && f.data.status === 'marker');
+      expect(graceEvents.events('contact').filter((f) => f.data.address === IVAN && !f.data.pending)).toEqual([removal]);
+      const sinceRemoval = graceEvents.events().slice(graceEvents.events().indexOf(removal) + 1);
+      for (const roster of sinceRemoval.filter((f) => f.type === 'roster')) {
+        expect(roster.data.contacts.map((c: { address: string }) => c.address)).not.toContain(IVAN);
+      }
+      expect((await api.put(`/v1/roster/contacts/${IVAN}`, { name: 'Ivan' }, grace)).status).toBe(404);
+
+      // Added again, he is back.
+      expect((await api.post('/v1/roster/contacts', { address: IVAN }, grace)).status).toBe(201);
+      expect(await listed()).toEqual([HEIDI, IVAN]);
+    } finally {
+      await graceEvents.close();
+    }
+  });
+
+  it('PUT /v1/roster/contacts/{address} on someone who is not a contact is a 404 and adds nobody', async () => {
+    const { api } = stack;
+    const judy = await api.login('judy'); // a fresh link: the roster is read first
+    const subscribes = stack.sim.requestCount('IMSubscribeRequest');
+    const res = await api.put('/v1/roster/contacts/frank@example.com', { name: 'Frank' }, judy);
+    expect(res.status).toBe(404);
+    expect(res.body).toMatchObject({ status: 404, code: 'not_found' });
+    expect(stack.sim.requestCount('IMSubscribeRequest')).toBe(subscribes);
+    expect((await api.get('/v1/roster', judy)).body.contacts).toEqual([]);
   });
 
   it('PUT /v1/roster/contacts/{address} renames and regroups', async () => {

@@ -136,8 +136,33 @@ describe('bad input never reaches the upstream', () => {
     expect(res.status).toBe(200);
   });
 
+  it('an empty body labelled application/json is no body: bodiless routes work, body routes name the missing fields', async () => {
+    // A token of its own: using it starts the account's link, whose polls would reach the log.
+    const erin = await stack.api.login('erin');
+    const empty = { token: erin, raw: '' }; // content-type: application/json, content-length: 0
+    expect((await stack.api.request('DELETE', '/v1/roster/contacts/nobody@example.com', empty)).status).toBe(204);
+    const closed = await stack.api.request('DELETE', '/v1/chats/chat-none', empty);
+    expect(closed.status).toBe(404);
+    expect(closed.body.code).toBe('not_found');
+
+    const presenceCalls = stack.sim.requestCount('IMSetPresenceRequest');
+    const res = await stack.api.request('PUT', '/v1/presence', empty);
+    expect(res.status).toBe(400);
+    expect(res.body.code).toBe('request.INVALID');
+    expect(res.body.errors.map((e: { field: string }) => e.field)).toEqual(['show']);
+    expect(stack.sim.requestCount('IMSetPresenceRequest')).toBe(presenceCalls);
+
+    expect((await stack.api.request('DELETE', '/v1/sessions/current', empty)).status).toBe(204);
+  });
+
   it.each(['0x10', '1e3', '%207', '%2B7', '7.0', '-1', '', '1&after=2', '0b1', 'Infinity'])('?after=%s is not an integer → 400 naming after', async (after) => {
     await expectInvalid('GET', `/v1/chats/chat-x?after=${after}`, {}, 'after');
+  });
+
+  it.each([
+    ['before', '0x10'], ['before', '-1'], ['before', '1&before=2'], ['limit', '0'], ['limit', '1001'], ['limit', '+5'], ['limit', '5.0'], ['limit', ''],
+  ])('?%s=%s is out of range or not an integer → 400 naming it', async (name, value) => {
+    await expectInvalid('GET', `/v1/chats/chat-x?${name}=${value}`, {}, name);
   });
 
   it.each(['TRUE', '1', 'yes', '', 'true&owner=true'])('?owner=%s is not true or false → 400 naming owner', async (owner) => {

@@ -4,7 +4,8 @@ import { BearerToken } from '../auth/bearer-token.decorator';
 import { ChatSummaryDto } from '../roster/dto/contact.dto';
 import { ChatsService } from './chats.service';
 import { ChatDto, CreateChatDto, InvitationDto, PostMessageDto, SentMessageDto, TypingDto } from './dto/chat.dto';
-import { AfterSeqPipe, ChatThreadPipe, MAX_CHAT_THREAD_LENGTH } from './thread.pipe';
+import { DEFAULT_HISTORY_LIMIT, MAX_HISTORY_LIMIT } from './history-page';
+import { ChatThreadPipe, HistoryLimitPipe, MAX_CHAT_THREAD_LENGTH, SeqQueryPipe } from './thread.pipe';
 
 const THREAD_PARAM: ApiParamOptions = {
   name: 'thread',
@@ -34,16 +35,32 @@ export class ChatsController {
     return this.chats.start(token, body.to, { text: body.text, html: body.html });
   }
 
-  /** A chat's participants and history; 404 `not_found` for an unknown thread. */
+  /**
+   * A chat's participants and one page of its history, oldest first; 404 `not_found` for an unknown
+   * thread. With `after`, the oldest `limit` messages newer than it (and older than `before`, if
+   * given); otherwise the newest `limit` messages older than `before`, or the newest of all.
+   * `hasMore` says whether more lie beyond the page in that direction: page back with `before` = the
+   * smallest non-zero seq received, forward with `after` = the largest. `limit` counts numbered
+   * messages; an unnumbered one (seq 0, `SYSTEM`) comes with the numbered message after it.
+   */
   @Get(':thread')
   @ApiParam(THREAD_PARAM)
-  @ApiQuery({ name: 'after', required: false, type: 'integer', description: 'Only messages with a greater seq (0 = all).' })
+  @ApiQuery({ name: 'after', required: false, schema: { type: 'integer', minimum: 0 }, description: 'Only messages with a greater seq; the page is the oldest of them (0 = from the start).' })
+  @ApiQuery({ name: 'before', required: false, schema: { type: 'integer', minimum: 0 }, description: 'Only messages with a smaller seq; without `after`, the page is the newest of them.' })
+  @ApiQuery({
+    name: 'limit',
+    required: false,
+    schema: { type: 'integer', minimum: 1, maximum: MAX_HISTORY_LIMIT, default: DEFAULT_HISTORY_LIMIT },
+    description: `How many messages, 1..${MAX_HISTORY_LIMIT} (default ${DEFAULT_HISTORY_LIMIT}).`,
+  })
   get(
     @BearerToken() token: string,
     @Param('thread', ChatThreadPipe) thread: string,
-    @Query('after', AfterSeqPipe) after: number,
+    @Query('after', SeqQueryPipe) after: number | undefined,
+    @Query('before', SeqQueryPipe) before: number | undefined,
+    @Query('limit', HistoryLimitPipe) limit: number,
   ): Promise<ChatDto> {
-    return this.chats.get(token, thread, after);
+    return this.chats.get(token, thread, { after, before, limit });
   }
 
   /**

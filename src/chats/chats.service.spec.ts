@@ -214,15 +214,20 @@ describe('ChatsService', () => {
     ]);
   });
 
-  it('get applies ?after=; close and invite read not_found', async () => {
+  it('get pages the history (here ?after=); close and invite read not_found', async () => {
     link.onCall = (request) =>
       request.startsWith('<IMGetChatRequest')
         ? reply(`<IMGetChatResponse thread="t1"><chat thread="t1"><pcps><p addr="bob@example.com"/></pcps><messages>
             <message seq="0" ts="1" from="bob@example.com"><body>a</body></message>
             <message seq="1" ts="2" from="alice@example.com"><body>b</body></message></messages></chat></IMGetChatResponse>`)
         : reply('<IMModifyChatResponse thread="t1" error="not_found"/>');
-    const chat = await service.get('t', 't1', 1);
-    expect(chat).toEqual({ thread: 't1', participants: [{ address: BOB, me: false }], messages: [expect.objectContaining({ seq: 2, text: 'b' })] });
+    const chat = await service.get('t', 't1', { after: 1, limit: 1000 });
+    expect(chat).toEqual({
+      thread: 't1',
+      participants: [{ address: BOB, me: false }],
+      messages: [expect.objectContaining({ seq: 2, text: 'b' })],
+      hasMore: false,
+    });
     await expect(service.close('t', 't1')).rejects.toMatchObject({ code: 'not_found' });
     await expect(service.invite('t', 't1', 'carol@example.com', 'hi')).rejects.toMatchObject({ code: 'not_found' });
   });

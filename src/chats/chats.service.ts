@@ -2,7 +2,7 @@ import { HttpStatus, Inject, Injectable } from '@nestjs/common';
 import { ProblemException } from '../common/problem';
 import { APP_CONFIG, AppConfig } from '../config/config';
 import {
-  addUserRequest, ChatHistory, closeChatRequest, getChatRequest, messagesAfter, readGetChatResponse,
+  addUserRequest, ChatHistory, closeChatRequest, getChatRequest, readGetChatResponse,
   readModifyChatResponse, sendMessageRequest, typingRequest,
 } from '../im/chats';
 import { ChatSummary, getRosterRequest, readRosterResponse } from '../im/roster';
@@ -11,6 +11,7 @@ import type { EventData, ImEvent } from '../link/events';
 import type { Link } from '../link/link';
 import { LinkRegistry } from '../link/link-registry.service';
 import { htmlToText } from '../link/mapping/html-text';
+import { historyPage, HistoryPage, HistoryQuery } from './history-page';
 
 export interface SentMessage {
   thread: string;
@@ -59,11 +60,11 @@ export class ChatsService {
     return readRosterResponse(body).chats;
   }
 
-  /** IMGetChat, with `after` applied here (the upstream ignores its `seq`). */
-  async get(token: string, thread: string, after: number): Promise<Omit<ChatHistory, 'partner'>> {
+  /** IMGetChat, paged here (the upstream ignores its `seq` and always gives the whole history). */
+  async get(token: string, thread: string, query: HistoryQuery): Promise<Omit<ChatHistory, 'partner' | 'messages'> & HistoryPage> {
     const link = this.links.acquire(token);
     const chat = await this.fetch(link, thread);
-    return { thread: chat.thread, participants: chat.participants, messages: messagesAfter(chat.messages, after) };
+    return { thread: chat.thread, participants: chat.participants, ...historyPage(chat.messages, query) };
   }
 
   /** `POST /v1/chats`: IMSendMessage without a thread; the real thread comes from the echo. */

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
-import { excessiveNesting } from './json-body';
+import { fastify } from 'fastify';
+import { excessiveNesting, registerJsonBodyParser } from './json-body';
 import { MAX_BODY_DEPTH } from './validation';
 
 const open = (n: number, bracket = '[') => bracket.repeat(n);
@@ -44,5 +45,26 @@ describe('excessiveNesting', () => {
       }),
       { seed: 42, numRuns: 500 },
     );
+  });
+});
+
+describe('registerJsonBodyParser', () => {
+  const app = fastify();
+  registerJsonBodyParser(app);
+  app.post('/echo', async (request) => ({ body: request.body ?? 'none' }));
+  afterAll(() => app.close());
+
+  const post = (payload: string) => app.inject({ method: 'POST', url: '/echo', headers: { 'content-type': 'application/json' }, payload });
+
+  it('takes an empty application/json body as no body (clients send the header on bodiless requests too)', async () => {
+    const res = await post('');
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({ body: 'none' });
+  });
+
+  it('still parses a body, and refuses blanks or malformed JSON', async () => {
+    expect((await post('{"a":1}')).json()).toEqual({ body: { a: 1 } });
+    expect((await post(' ')).statusCode).toBe(400);
+    expect((await post('{"a":')).statusCode).toBe(400);
   });
 });

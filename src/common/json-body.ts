@@ -74,8 +74,10 @@ export function excessiveNesting(text: string, max = MAX_BODY_DEPTH): ProblemFie
 
 /**
  * The only body parser: `application/json`, as the API speaks nothing else (other media types are a
- * 415). Too deep a body is refused before it is parsed; then Fastify's own JSON parser runs with the
- * server's prototype-poisoning settings. A body it refuses for a `__proto__` or
+ * 415). An empty body is no body: many HTTP clients send `content-type: application/json` on every
+ * request, a bodiless DELETE included; a route that takes a body then reports its missing fields as
+ * for a request without one. Too deep a body is refused before it is parsed; then Fastify's own JSON
+ * parser runs with the server's prototype-poisoning settings. A body it refuses for a `__proto__` or
  * `constructor.prototype` key is reported naming that key rather than as malformed JSON.
  */
 export function registerJsonBodyParser(fastify: FastifyInstance): void {
@@ -84,6 +86,10 @@ export function registerJsonBodyParser(fastify: FastifyInstance): void {
   fastify.removeContentTypeParser(['text/plain']);
   fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
     const text = body as string;
+    if (text === '') {
+      done(null, undefined);
+      return;
+    }
     const tooDeepError = excessiveNesting(text);
     if (tooDeepError) {
       done(ProblemException.invalid([tooDeepError]), undefined);

@@ -1,8 +1,8 @@
 import { onTheWire as wire, replyElement as body, upstreamErrorOf as rejection } from '../soap/testing/wire';
 import { child, parseXml, XmlNode } from '../soap/xml';
 import {
-  configureChatRequest, getChatConfigurationRequest, readChatConfigurationResponse, readModifyChatResponse, ROOM_SETTINGS,
-  settingFromWire, settingToWire,
+  configureChatRequest, getChatConfigurationRequest, isoTimestamp, readChatConfigurationResponse, readModifyChatResponse,
+  ROOM_SETTINGS, settingFromWire, settingToWire,
 } from './chat-configuration';
 
 describe('ROOM_SETTINGS', () => {
@@ -20,8 +20,38 @@ describe('ROOM_SETTINGS', () => {
   });
 
   it.each(ROOM_SETTINGS.map((s) => [s.key, s] as const))('%s survives a round trip through the wire form', (_key, spec) => {
-    const sample = { boolean: true, int: 30, string: 'x y', 'string[]': ['moderator', 'visitor'] }[spec.type];
+    const sample = { boolean: true, int: 30, string: 'x y', 'string[]': ['moderator', 'visitor'], timestamp: '2024-01-02T03:04:05.000Z' }[spec.type];
     expect(settingFromWire(spec, settingToWire(spec, sample))).toEqual(sample);
+  });
+});
+
+describe('isoTimestamp', () => {
+  it.each([
+    ['20261202T06:58:38', '2026-12-02T06:58:38.000Z'],
+    [' 20240229T23:59:59 ', '2024-02-29T23:59:59.000Z'],
+    ['2026-12-02T06:58:38Z', '2026-12-02T06:58:38.000Z'],
+    ['2026-12-02T06:58:38.1234Z', '2026-12-02T06:58:38.123Z'],
+    ['2026-12-02T00:30:00+01:00', '2026-12-01T23:30:00.000Z'],
+    ['2026-12-02T23:30:00-02:30', '2026-12-03T02:00:00.000Z'],
+  ])('reads %j as %s', (wireValue, iso) => {
+    expect(isoTimestamp(wireValue)).toBe(iso);
+  });
+
+  it.each(['', 'yesterday', '20261302T06:58:38', '20250229T00:00:00', '20261202T24:00:00', '2026-1202T06:58:38', '1290000000000', '20261202 06:58:38'])(
+    'cannot read %j',
+    (wireValue) => {
+      expect(isoTimestamp(wireValue)).toBeUndefined();
+    },
+  );
+
+  it('leaves an unreadable creationdate out of the settings', () => {
+    const config = readChatConfigurationResponse(
+      body(`<IMGetChatConfigurationResponse thread="t"><room threadId="t" addr="t@conference.example.com">
+        <var name="creationdate">soon</var><var name="moderated">1</var>
+      </room></IMGetChatConfigurationResponse>`),
+      { thread: 't' },
+    );
+    expect(config.settings).toStrictEqual({ moderated: true });
   });
 });
 
@@ -87,7 +117,7 @@ describe('readChatConfigurationResponse', () => {
       logsUrl: 'http://logs.example.com/t?a=1&b=2',
       occupantCount: 3,
       maxUsers: 30,
-      creationDate: '20240102T03:04:05',
+      creationDate: '2024-01-02T03:04:05.000Z',
       password: '',
       subject: '',
       presenceBroadcast: ['moderator', 'participant'],

@@ -5,8 +5,11 @@ import { attr, child, children, text, XmlNode } from '../soap/xml';
 
 // ---- the settings table --------------------------------------------------------------------------
 
-/** JSON type of a room setting. Booleans travel as `1`/`0`, numbers as decimal text, lists as `multi="1"` vars. */
-export type SettingType = 'boolean' | 'int' | 'string' | 'string[]';
+/**
+ * JSON type of a room setting. Booleans travel as `1`/`0`, numbers as decimal text, lists as `multi="1"`
+ * vars; a timestamp comes in XMPP's form (`20261202T06:58:38`) and goes out as ISO-8601 UTC.
+ */
+export type SettingType = 'boolean' | 'int' | 'string' | 'string[]' | 'timestamp';
 
 export interface RoomSettingSpec {
   /** api.md's camelCase name. */
@@ -28,7 +31,7 @@ const ROLES = ['moderator', 'participant', 'visitor'] as const;
  */
 export const ROOM_SETTINGS = [
   { key: 'open', wire: 'open', type: 'boolean' },
-  { key: 'creationDate', wire: 'creationdate', type: 'string', readOnly: true },
+  { key: 'creationDate', wire: 'creationdate', type: 'timestamp', readOnly: true },
   { key: 'publicRoom', wire: 'publicroom', type: 'boolean' },
   { key: 'moderated', wire: 'moderated', type: 'boolean' },
   { key: 'persistent', wire: 'persistent', type: 'boolean' },
@@ -64,6 +67,7 @@ interface JsonTypes {
   int: number;
   string: string;
   'string[]': string[];
+  timestamp: string;
 }
 
 /** The typed `settings` object of the configuration routes. */
@@ -100,6 +104,8 @@ export function settingFromWire(spec: RoomSettingSpec, values: string[]): unknow
       const v = values[0]?.trim() ?? '';
       return /^-?\d{1,15}$/.test(v) ? Number(v) : undefined;
     }
+    case 'timestamp':
+      return isoTimestamp(values[0] ?? '');
   }
 }
 
@@ -113,8 +119,31 @@ export function settingToWire(spec: RoomSettingSpec, value: unknown): string[] {
     case 'int':
       return [String(value)];
     case 'string':
+    case 'timestamp':
       return [value as string];
   }
+}
+
+/** XEP-0082: the legacy form rooms report (`20261202T06:58:38`, UTC) or a DateTime with its zone. */
+const XMPP_STAMP = /^(\d{4})(-?)(\d{2})\2(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})?$/;
+
+/**
+ * An XMPP timestamp as ISO-8601 UTC with milliseconds, like every time the API gives (`sentAt`).
+ * Undefined for anything else, an impossible date or time (month 13, February 30, 24:00) included.
+ */
+export function isoTimestamp(value: string): string | undefined {
+  const match = XMPP_STAMP.exec(value.trim());
+  if (!match) return undefined;
+  const [year, , month, day, hour, minute, second] = match.slice(1, 8).map(Number);
+  const millis = Math.floor(Number(`0${match[8] ?? ''}`) * 1000);
+  const local = new Date(Date.UTC(year, month - 1, day, hour, minute, second, millis));
+  const exact =
+    local.getUTCFullYear() === year && local.getUTCMonth() === month - 1 && local.getUTCDate() === day &&
+    local.getUTCHours() === hour && local.getUTCMinutes() === minute && local.getUTCSeconds() === second;
+  if (!exact) return undefined;
+  const zone = match[9] ?? 'Z';
+  const offsetMinutes = zone === 'Z' ? 0 : (zone[0] === '-' ? -1 : 1) * (Number(zone.slice(1, 3)) * 60 + Number(zone.slice(4, 6)));
+  return new Date(local.getTime() - offsetMinutes * 60_000).toISOString();
 }
 
 // ---- IMGetChatConfiguration (§12.8) --------------------------------------------------------------

@@ -2,7 +2,7 @@ import { UpstreamError } from '../soap/upstream-error';
 import { onTheWire as wire, replyElement as response } from '../soap/testing/wire';
 import { child, parseXml } from '../soap/xml';
 import {
-  addUserRequest, closeChatRequest, getChatRequest, HistoryMessage, messagesAfter, readGetChatResponse,
+  addUserRequest, closeChatRequest, getChatRequest, readGetChatResponse,
   readModifyChatResponse, sendMessageRequest, typingRequest,
 } from './chats';
 
@@ -142,19 +142,6 @@ describe('IMGetChat', () => {
     expect(() => readGetChatResponse(response('<IMGetChatResponse thread="t"/>'), 't')).toThrow(
       expect.objectContaining({ kind: 'bad_response' }),
     );
-  });
-});
-
-describe('messagesAfter', () => {
-  const m = (seq: number, text = String(seq)): HistoryMessage => ({ seq, from: seq === 0 ? 'SYSTEM' : 'a@x.org', sentAt: '', text });
-
-  it('0 keeps everything; n keeps what came after message n', () => {
-    const all = [m(1), m(2), m(0, 'sys'), m(3)];
-    expect(messagesAfter(all, 0)).toBe(all);
-    expect(messagesAfter(all, 1).map((x) => x.text)).toEqual(['2', 'sys', '3']);
-    expect(messagesAfter(all, 2).map((x) => x.text)).toEqual(['sys', '3']);
-    expect(messagesAfter(all, 3)).toEqual([]);
-    expect(messagesAfter(all, 99)).toEqual([]);
   });
 });
 

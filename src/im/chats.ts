@@ -130,21 +130,6 @@ function optionalPartner(participants: Participant[]): { partner?: string } {
   return oneToOne ? { partner: p.address } : {};
 }
 
-/**
- * The messages after `after` (a seq in the API's numbering; 0 = all). The upstream ignores IMGetChat's
- * `seq` (§12.6), so this is done here. An unsequenced (SYSTEM) message is kept when the last numbered
- * message before it is kept or is the one numbered `after`, i.e. when it came after that message.
- */
-export function messagesAfter(messages: HistoryMessage[], after: number): HistoryMessage[] {
-  if (after <= 0) return messages;
-  let lastSeq = 0;
-  return messages.filter((m) => {
-    if (m.seq === UNSEQUENCED) return lastSeq >= after;
-    lastSeq = m.seq;
-    return m.seq > after;
-  });
-}
-
 // ---- IMModifyChat ----------------------------------------------------------------------------------
 
 /** op=close (§12.7): leaves a room, removes the chat and posts `chatclosed`. */

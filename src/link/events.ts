@@ -37,7 +37,8 @@ export interface PrivacyItem {
 
 export interface EventData {
   roster: { contacts: Contact[] };
-  contact: Contact;
+  /** `removed` only when this account removed the contact (it is then gone from the roster). */
+  contact: Contact & { removed?: true };
   message: {
     thread: string;
     from: string;

@@ -439,6 +439,25 @@ describe('mapNotification', () => {
       ]);
       expect(map('<n type="invited" thread="myroom">Please join my chat</n>')).toStrictEqual([]);
     });
+
+    const ROOM = 'myroom@conference.example.com';
+    const invitedWith = (text: string) => map(`<n type="invited" thread="myroom" addr="${ROOM}">${text}</n>`)[0]?.data;
+
+    it("keeps the inviter's words and drops the upstream's (/join ROOM) hint", () => {
+      expect(invitedWith(`Join us (/join ${ROOM})`)).toStrictEqual({ thread: 'myroom', room: ROOM, message: 'Join us' });
+      expect(invitedWith(`Join us: type (/join x) (/join ${ROOM.toUpperCase()})`)).toMatchObject({ message: 'Join us: type (/join x)' });
+      // The reason was empty: nothing but the hint.
+      expect(invitedWith(` (/join ${ROOM})`)).toMatchObject({ message: '' });
+    });
+
+    it('gives an empty message for the text the upstream writes when the inviter gave no reason', () => {
+      expect(invitedWith(`bob@example.com/zcs has invited you into a groupchat  (/join ${ROOM})`)).toMatchObject({ message: '' });
+    });
+
+    it('leaves a text without the hint for this room as it is (the invitation came with a body)', () => {
+      expect(invitedWith('Come in (/join other@conference.example.com)')).toMatchObject({ message: 'Come in (/join other@conference.example.com)' });
+      expect(invitedWith('bob has invited you into a groupchat')).toMatchObject({ message: 'bob has invited you into a groupchat' });
+    });
   });
 
   describe('gwStatus / otherLocation', () => {

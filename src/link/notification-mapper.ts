@@ -271,12 +271,26 @@ function mapChatClosed(n: XmlNode): ImEvent[] {
   return thread === undefined ? [] : [event('chatClosed', { thread })];
 }
 
-/** `invited`: `room` is the room's address (needed to accept), `message` the element's text, trimmed. */
+/** `invited`: `room` is the room's address (needed to accept), `message` the inviter's words (invitationWords). */
 function mapInvited(n: XmlNode): ImEvent[] {
   const thread = nonEmpty(attr(n, 'thread'));
   const room = realAddress(attr(n, 'addr'));
   if (thread === undefined || room === undefined) return [];
-  return [event('invitation', { thread, room, message: text(n).trim() })];
+  return [event('invitation', { thread, room, message: invitationWords(text(n), room) })];
+}
+
+/**
+ * The inviter's own words in an invitation text (§13.9), trimmed. The upstream appends its
+ * ` (/join ROOM)` hint to the invitation reason, and without a reason says
+ * `<inviter> has invited you into a groupchat  (/join ROOM)`: that gives `''`, there are no words.
+ * A text without the hint for this room (the invitation's message body) is the inviter's as it is.
+ */
+export function invitationWords(invitationText: string, room: string): string {
+  const text = invitationText.trim();
+  const hint = ` (/join ${room.toLowerCase()})`;
+  if (!text.toLowerCase().endsWith(hint) && text.toLowerCase() !== hint.trim()) return text;
+  const words = text.slice(0, Math.max(0, text.length - hint.length)).trim();
+  return /^\S+ has invited you into a groupchat$/.test(words) ? '' : words;
 }
 
 /** `gwStatus`: `timeUntilNextConnect` is a string of milliseconds; omitted unless a non-negative integer. */

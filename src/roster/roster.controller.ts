@@ -2,6 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put } from '@nest
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { BearerToken } from '../auth/bearer-token.decorator';
 import { BareJidPipe } from '../common/bare-jid.pipe';
+import { problemResponse } from '../rooms/rooms.controller';
 import { AddContactDto, AnswerSubscriptionDto, ContactAddressDto, RosterDto, UpdateContactDto } from './dto/contact.dto';
 import { RosterService } from './roster.service';
 
@@ -23,16 +24,21 @@ export class RosterController {
     return this.roster.addContact(token, body);
   }
 
-  /** Renames or regroups a contact. */
+  /** Renames or regroups a contact; 404 `not_found` when the address is not a contact (add it with POST). */
   @Put('contacts/:address')
+  @problemResponse(404, '`not_found`: the address is not a contact.')
   update(
     @BearerToken() token: string,
     @Param('address', BareJidPipe) address: string,
     @Body() body: UpdateContactDto,
   ): Promise<ContactAddressDto> {
-    return this.roster.addContact(token, { address, ...body });
+    return this.roster.updateContact(token, { address, ...body });
   }
 
+  /**
+   * Removes a contact and stops seeing its presence. It is gone from `GET /v1/roster` (until added
+   * again), and a `contact` event with `removed: true` tells every client of this session.
+   */
   @Delete('contacts/:address')
   @HttpCode(204)
   remove(@BearerToken() token: string, @Param('address', BareJidPipe) address: string): Promise<void> {

@@ -1,6 +1,6 @@
 import { ProblemException } from '../../common/problem';
 import { rejectedBody, validateBody } from '../../common/testing/validate-body';
-import { AfterSeqPipe, ChatThreadPipe } from '../thread.pipe';
+import { ChatThreadPipe, HistoryLimitPipe, SeqQueryPipe } from '../thread.pipe';
 import { CreateChatDto, InvitationDto, PostMessageDto, TypingDto } from './chat.dto';
 
 const transform = validateBody;
@@ -49,9 +49,10 @@ describe('TypingDto / InvitationDto', () => {
   });
 });
 
-describe('ChatThreadPipe / AfterSeqPipe', () => {
+describe('ChatThreadPipe / SeqQueryPipe / HistoryLimitPipe', () => {
   const thread = new ChatThreadPipe();
-  const after = new AfterSeqPipe();
+  const after = new SeqQueryPipe();
+  const limit = new HistoryLimitPipe();
   const meta = (data: string) => ({ type: 'param' as const, data });
 
   it('accepts thread ids of 1..256 characters', () => {
@@ -68,13 +69,30 @@ describe('ChatThreadPipe / AfterSeqPipe', () => {
     }
   });
 
-  it('after: absent is 0; decimal digits are the integer', () => {
-    expect(after.transform(undefined, meta('after'))).toBe(0);
+  it('after: absent is undefined; decimal digits are the integer', () => {
+    expect(after.transform(undefined, meta('after'))).toBeUndefined();
+    expect(after.transform('0', meta('after'))).toBe(0);
     expect(after.transform('12', meta('after'))).toBe(12);
     expect(after.transform('007', meta('after'))).toBe(7);
   });
 
   it.each(['-1', '1.5', 'x', '', ['1', '2'], '0x10', '1e3', ' 7', '7 ', '+7', '7.0', '0b1', '٣', 3, Number.NaN])('after: rejects %j', (value) => {
     expect(() => after.transform(value, meta('after'))).toThrow(ProblemException);
+  });
+
+  it('limit: absent is 1000; 1..1000 in decimal digits', () => {
+    expect(limit.transform(undefined, meta('limit'))).toBe(1000);
+    expect(limit.transform('1', meta('limit'))).toBe(1);
+    expect(limit.transform('0050', meta('limit'))).toBe(50);
+    expect(limit.transform('1000', meta('limit'))).toBe(1000);
+  });
+
+  it.each(['0', '1001', '-5', '1e2', ' 5', '5.0', '', ['5', '6'], 5])('limit: rejects %j with a 400 naming limit', (value) => {
+    try {
+      limit.transform(value, meta('limit'));
+      throw new Error('accepted');
+    } catch (err) {
+      expect((err as ProblemException).problem.errors).toEqual([{ field: 'limit', message: 'limit must be an integer from 1 to 1000' }]);
+    }
   });
 });

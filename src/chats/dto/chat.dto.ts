@@ -188,7 +188,11 @@ export class ChatDto {
   @ApiProperty({ type: () => [ChatParticipantDto] })
   participants: ChatParticipantDto[];
 
-  /** Oldest first; only those after `?after=` when given. */
+  /** One page of the history, oldest first (see `after`, `before` and `limit`). */
   @ApiProperty({ type: () => [ChatMessageDto] })
   messages: ChatMessageDto[];
+
+  /** More messages lie beyond this page: newer ones when `after` was given, else older ones. */
+  @ApiProperty({ example: false })
+  hasMore: boolean;
 }

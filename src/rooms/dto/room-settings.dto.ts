@@ -38,6 +38,8 @@ function validationFor(spec: RoomSettingSpec): PropertyDecorator[] {
         ...rules, IsString(), IsXmlSafe(), MaxLength(MAX_SETTING_TEXT_LENGTH),
         MinLength(1, { message: `${spec.key} must not be empty: ${EMPTY_IGNORED}` }),
       ];
+    case 'timestamp': // only ever reported by the room
+      return [...rules, IsReadOnlySetting()];
     case 'string[]': {
       const items =
         spec.items === 'address'
@@ -63,6 +65,13 @@ function documentationFor(spec: RoomSettingSpec): ApiPropertyOptions {
       return { type: 'integer', minimum: 0, maximum: MAX_SETTING_INT, description: upstream, ...readOnly };
     case 'string':
       return { type: String, minLength: 1, maxLength: MAX_SETTING_TEXT_LENGTH, description: upstream, ...readOnly };
+    case 'timestamp':
+      return {
+        type: String,
+        format: 'date-time',
+        description: `${upstream} ISO-8601 UTC, like \`sentAt\`; left out when the room reports no readable date.`,
+        ...readOnly,
+      };
     case 'string[]': {
       const items = Array.isArray(spec.items) ? { enum: [...spec.items] } : {};
       const what = spec.items === 'address' ? ' Bare addresses.' : '';
