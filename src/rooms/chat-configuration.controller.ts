@@ -3,7 +3,8 @@ import { ApiBearerAuth, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { BearerToken } from '../auth/bearer-token.decorator';
 import { ChatThreadPipe } from '../chats/thread.pipe';
 import { ChatConfigurationDto, UpdateConfigurationDto } from './dto/rooms.dto';
-import { ConfigurationProblems, OWNER_QUERY, problemResponse } from './rooms.controller';
+import { problemResponse } from '../common/problem.dto';
+import { ConfigurationProblems, OWNER_QUERY } from './rooms.controller';
 import { RoomsService } from './rooms.service';
 import { OwnerFlag } from './route-params';
 

@@ -1,15 +1,11 @@
 import { applyDecorators, Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiQuery, ApiResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { BearerToken } from '../auth/bearer-token.decorator';
 import { BareJidPipe, DomainNamePipe } from '../common/bare-jid.pipe';
-import { PROBLEM_CONTENT_TYPE } from '../common/problem';
-import { ProblemDto } from '../common/problem.dto';
+import { problemResponse } from '../common/problem.dto';
 import { ChatConfigurationDto, JoinResultDto, JoinRoomDto, NamedAddressDto } from './dto/rooms.dto';
 import { OwnerFlag } from './route-params';
 import { RoomsService } from './rooms.service';
-
-export const problemResponse = (status: number, description: string): MethodDecorator =>
-  ApiResponse({ status, description, content: { [PROBLEM_CONTENT_TYPE]: { schema: { $ref: getSchemaPath(ProblemDto) } } } });
 
 export const OWNER_QUERY = { name: 'owner', required: false, enum: ['true', 'false'], description: 'Read the owner form (owners only).' };
 

@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put } from '@nest
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { BearerToken } from '../auth/bearer-token.decorator';
 import { BareJidPipe } from '../common/bare-jid.pipe';
-import { problemResponse } from '../rooms/rooms.controller';
+import { problemResponse } from '../common/problem.dto';
 import { AddContactDto, AnswerSubscriptionDto, ContactAddressDto, RosterDto, UpdateContactDto } from './dto/contact.dto';
 import { RosterService } from './roster.service';
 
