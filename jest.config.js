@@ -13,11 +13,7 @@ module.exports = {
         astTransformers: { before: ['<rootDir>/swagger-plugin.jest.js'] },
       },
     ],
-    // ESM-only packages in @fastify/static's tree (used by GET /docs): compiled to CommonJS for Jest,
-    // whose require() cannot load ES modules on Node 20.
-    '^.+/node_modules/content-disposition/.+\\.js$': ['ts-jest', { tsconfig: { allowJs: true, module: 'commonjs' }, isolatedModules: true }],
   },
-  transformIgnorePatterns: ['/node_modules/(?!content-disposition/)'],
   moduleFileExtensions: ['ts', 'js', 'json'],
   testTimeout: 20000,
 };

@@ -9,6 +9,7 @@ import { EventsModule } from './events/events.module';
 import { GatewaysModule } from './gateways/gateways.module';
 import { HealthModule } from './health/health.module';
 import { LinkModule } from './link/link.module';
+import { MetricsModule } from './metrics/metrics.module';
 import { PresenceModule } from './presence/presence.module';
 import { PrivacyModule } from './privacy/privacy.module';
 import { RoomsModule } from './rooms/rooms.module';
@@ -26,6 +27,7 @@ export class AppModule {
         SoapModule,
         LinkModule,
         HealthModule,
+        MetricsModule,
         AuthModule,
         RosterModule,
         PresenceModule,

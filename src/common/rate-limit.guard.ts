@@ -3,6 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import { bearerFromHeader } from '../auth/bearer-token.decorator';
 import { APP_CONFIG, AppConfig } from '../config/config';
 import { tokenKey } from '../link/link-registry.service';
+import { MetricsService } from '../metrics/metrics.service';
 import { ProblemException } from './problem';
 import { RateLimiter } from './rate-limiter';
 
@@ -11,7 +12,10 @@ import { RateLimiter } from './rate-limiter';
 export class RateLimitGuard implements CanActivate {
   private readonly limiter?: RateLimiter;
 
-  constructor(@Inject(APP_CONFIG) config: AppConfig) {
+  constructor(
+    @Inject(APP_CONFIG) config: AppConfig,
+    private readonly metrics: MetricsService,
+  ) {
     if (config.rateLimitPerMinute > 0) this.limiter = new RateLimiter(config.rateLimitPerMinute);
   }
 
@@ -23,6 +27,7 @@ export class RateLimitGuard implements CanActivate {
     const waits = [this.limiter.hit(`ip:${request.ip}`), token ? this.limiter.hit(`token:${tokenKey(token)}`) : 0];
     const retryAfter = Math.max(...waits);
     if (retryAfter > 0) {
+      this.metrics.rateLimitedRequest();
       throw new ProblemException(429, 'rate.LIMITED', `Too many requests; retry in ${retryAfter} s.`, undefined, {
         headers: { 'Retry-After': String(retryAfter) },
       });

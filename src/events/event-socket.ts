@@ -113,14 +113,13 @@ export class EventSocket {
     for (const frame of early) this.handleFrame(frame);
   }
 
-  /** Delivers one event if the filter wants it and the socket has not had it yet. */
-  deliver(event: LinkEvent): void {
+  /** Delivers one event if the filter wants it and the socket has not had it yet; true when it went (or is queued to go) out. */
+  deliver(event: LinkEvent): boolean {
     const n = eventNumber(event.id);
-    if (n <= this.lastDelivered) return;
+    if (n <= this.lastDelivered) return false;
     this.lastDelivered = n;
-    if (!this.wants(event)) return;
-    if (this.backlog) this.enqueue(frameOf(event));
-    else this.send(frameOf(event));
+    if (!this.wants(event)) return false;
+    return this.backlog ? this.enqueue(frameOf(event)) : this.send(frameOf(event));
   }
 
   close(code: number, reason: string): void {
@@ -149,17 +148,22 @@ export class EventSocket {
    * Sends a text frame (a Buffer holds UTF-8 JSON encoded once for all sockets). Answers to client
    * frames go out this way too, ahead of a backlog: they are not events and have no place in its order.
    */
-  private send(frame: string | Buffer): void {
-    if (this.tooSlow || !this.isOpen) return;
-    if (this.ws.bufferedAmount > this.maxBufferedBytes) return this.fallBehind();
+  private send(frame: string | Buffer): boolean {
+    if (this.tooSlow || !this.isOpen) return false;
+    if (this.ws.bufferedAmount > this.maxBufferedBytes) {
+      this.fallBehind();
+      return false;
+    }
     this.ws.send(frame, { binary: false });
+    return true;
   }
 
   /** Queues a live frame behind the replay (see checkBacklog for its bound). */
-  private enqueue(frame: Buffer): void {
-    if (this.tooSlow) return;
+  private enqueue(frame: Buffer): boolean {
+    if (this.tooSlow) return false;
     this.backlog!.push(frame);
     this.liveBytes += frame.length;
+    return true;
   }
 
   /**

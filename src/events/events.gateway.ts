@@ -9,6 +9,7 @@ import { APP_CONFIG, AppConfig } from '../config/config';
 import type { Link } from '../link/link';
 import { isAuthFailure } from '../link/link';
 import { LinkRegistry } from '../link/link-registry.service';
+import { MetricsService } from '../metrics/metrics.service';
 import { checkClientId } from '../common/client-id.decorator';
 import { CLOSE, EventSocket } from './event-socket';
 import { Fanout } from './fanout';
@@ -38,6 +39,7 @@ export class EventsGateway implements OnGatewayConnection, OnGatewayDisconnect, 
   constructor(
     private readonly links: LinkRegistry,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly metrics: MetricsService,
   ) {
     this.heartbeat = new Heartbeat(config.wsPingIntervalMs);
   }
@@ -83,11 +85,13 @@ export class EventsGateway implements OnGatewayConnection, OnGatewayDisconnect, 
     const after = url.searchParams.get('after') ?? undefined;
     const replay = after === undefined ? undefined : link.replay(after);
     const gap = replay !== undefined && 'gap' in replay;
+    if (gap) this.metrics.resync('gap'); // this socket's own notice (see EventSocket.start)
     // Replay and joining the fan-out happen in one turn: nothing falls between them.
     socket.start({ resumed: replay !== undefined && !gap, lastId: link.lastEventId }, replay && !gap ? replay.events : [], gap);
     fanout.add(socket);
     entry.fanout = fanout;
     entry.clientId = clientId;
+    this.metrics.socketOpened();
     link.clientConnected(clientId);
   }
 
@@ -96,6 +100,7 @@ export class EventsGateway implements OnGatewayConnection, OnGatewayDisconnect, 
     this.sockets.delete(ws);
     if (entry) this.heartbeat.remove(entry.socket);
     if (!entry?.fanout) return;
+    this.metrics.socketClosed();
     entry.fanout.remove(entry.socket);
     if (entry.clientId) entry.fanout.link.clientDisconnected(entry.clientId);
   }
@@ -110,7 +115,7 @@ export class EventsGateway implements OnGatewayConnection, OnGatewayDisconnect, 
     if (!fanout) {
       fanout = new Fanout(link, this.config.eventsLingerMs, (ended) => {
         if (this.fanouts.get(link) === ended) this.fanouts.delete(link);
-      });
+      }, this.metrics);
       this.fanouts.set(link, fanout);
     }
     if (!this.hooked.has(link)) {

@@ -1,5 +1,6 @@
 import type { LinkEvent } from '../link/events';
 import type { Link } from '../link/link';
+import type { MetricsService } from '../metrics/metrics.service';
 import type { EventSocket } from './event-socket';
 
 /** Sockets served per event-loop turn; a bigger fan-out yields between chunks. */
@@ -25,6 +26,7 @@ export class Fanout {
     readonly link: Link,
     private readonly lingerMs: number,
     private readonly onEmpty: (fanout: Fanout) => void,
+    private readonly metrics: MetricsService,
   ) {}
 
   add(socket: EventSocket): void {
@@ -49,6 +51,7 @@ export class Fanout {
   }
 
   private push(event: LinkEvent): void {
+    this.metrics.eventPublished(event);
     this.queue.push(event);
     if (!this.busy) this.drain();
   }
@@ -68,7 +71,7 @@ export class Fanout {
       }
       const { event, targets } = this.current;
       while (this.current.next < targets.length && budget > 0) {
-        targets[this.current.next++].deliver(event);
+        if (targets[this.current.next++].deliver(event)) this.metrics.eventDelivered();
         budget--;
       }
       if (this.current.next < targets.length || (budget === 0 && this.queue.length > 0)) {

@@ -77,6 +77,13 @@ export class LinkRegistry implements OnApplicationShutdown {
     return this.links.size;
   }
 
+  /** A new token would be refused: every link is taken and none is idle enough to make room. */
+  get isFull(): boolean {
+    if (this.links.size < this.config.maxLinks) return false;
+    for (const link of this.links.values()) if (link.isIdle) return false;
+    return true;
+  }
+
   private sweep(): void {
     const cutoff = Date.now() - this.config.linkIdleMs;
     for (const link of this.links.values()) {

@@ -11,6 +11,12 @@ export interface SoapClientOptions {
   maxResponseBytes: number;
 }
 
+/** How an upstream call ended, as far as the transport and the envelope tell (a fault is an answer). */
+export type CallOutcome = 'ok' | 'fault' | 'timeout' | 'unavailable' | 'bad_response';
+
+/** Told about every call once it has ended: its request element's name, outcome and duration. */
+export type CallObserver = (requestName: string, outcome: CallOutcome, seconds: number) => void;
+
 export interface CallOptions {
   /** Overrides the default deadline (the long-poll waits longer than ordinary calls). */
   timeoutMs?: number;
@@ -31,6 +37,7 @@ const UNREACHABLE_CODES = new Set([
 export class SoapClient {
   private readonly pool: Pool;
   private readonly path: string;
+  private observer?: CallObserver;
 
   constructor(private readonly options: SoapClientOptions) {
     const url = new URL(options.url);
@@ -46,7 +53,27 @@ export class SoapClient {
     });
   }
 
+  /** Every call from now on is reported to `observer` (metrics). */
+  observeCalls(observer: CallObserver): void {
+    this.observer = observer;
+  }
+
   async call(context: RequestContext, body: RequestBody, options: CallOptions = {}): Promise<SoapResponse> {
+    const started = performance.now();
+    let outcome: CallOutcome = 'unavailable';
+    try {
+      const response = await this.exchange(context, body, options);
+      outcome = response.fault ? 'fault' : 'ok';
+      return response;
+    } catch (err) {
+      if (err instanceof UpstreamError && err.kind !== 'fault' && err.kind !== 'result') outcome = err.kind;
+      throw err;
+    } finally {
+      this.observer?.(requestNameOf(body), outcome, (performance.now() - started) / 1000);
+    }
+  }
+
+  private async exchange(context: RequestContext, body: RequestBody, options: CallOptions): Promise<SoapResponse> {
     const payload = buildEnvelope(context, body);
     const deadline = new Deadline(options.timeoutMs ?? this.options.timeoutMs, options.signal);
     let statusCode: number;
@@ -74,10 +101,15 @@ export class SoapClient {
   }
 }
 
+/** The request element's local name, e.g. `IMGetRosterRequest`. */
+export function requestNameOf(body: RequestBody): string {
+  const name = elementNames(body)[0] ?? '';
+  return name.slice(name.indexOf(':') + 1);
+}
+
 /** `XRequest` → `XResponse`: the only body element (besides a fault) that answers the request. */
 export function responseNameFor(body: RequestBody): string {
-  const requestName = elementNames(body)[0] ?? '';
-  return `${requestName.slice(requestName.indexOf(':') + 1).replace(/Request$/, '')}Response`;
+  return `${requestNameOf(body).replace(/Request$/, '')}Response`;
 }
 
 /**
