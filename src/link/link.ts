@@ -159,6 +159,7 @@ export class Link {
       await this.ensureRegistered();
       const sessionBefore = this.sessionId;
       const result = await this.exchange(body, options);
+      this.poll.wake();
       if (options.repeatOnNewSession && this.sessionId !== sessionBefore) {
         await this.ensureRegistered();
         return await this.exchange(body, options);

@@ -20,6 +20,8 @@ export interface LongPollHooks {
 export class LongPoll {
   private running = false;
   private abort?: AbortController;
+  /** Set while the loop sleeps off an error; ends the sleep early. */
+  private wakeUp?: () => void;
 
   constructor(private readonly hooks: LongPollHooks) {}
 
@@ -31,6 +33,14 @@ export class LongPoll {
       // Someone may have started wanting it between the loop's last check and now.
       if (this.hooks.wanted()) this.start();
     });
+  }
+
+  /**
+   * The upstream answered another call: if the loop is backing off after errors, it polls again now
+   * instead of sleeping out the rest (up to 30 s) while notifications wait upstream.
+   */
+  wake(): void {
+    this.wakeUp?.();
   }
 
   /** Cuts a parked wait short if the loop is no longer wanted (or always, on close). */
@@ -50,19 +60,37 @@ export class LongPoll {
         if (!this.hooks.wanted() || this.hooks.isFatal(err)) return;
         backoff = Math.min(Math.max(FIRST_BACKOFF_MS, backoff * 2), MAX_BACKOFF_MS);
         this.hooks.onRetry(err as Error, backoff);
-        await sleep(backoff, abort.signal);
+        const rest = pause(backoff, abort.signal);
+        let woken = false;
+        this.wakeUp = () => {
+          woken = true;
+          rest.end();
+        };
+        await rest.done;
+        this.wakeUp = undefined;
+        if (woken) backoff = 0;
       }
     }
   }
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => {
+  return pause(ms, signal).done;
+}
+
+/** A pause of `ms` that ends early when `signal` aborts or `end` is called. */
+function pause(ms: number, signal: AbortSignal): { done: Promise<void>; end: () => void } {
+  let end!: () => void;
+  const done = new Promise<void>((resolve) => {
+    const timer = setTimeout(finish, ms);
+    function finish(): void {
       clearTimeout(timer);
+      signal.removeEventListener('abort', finish);
       resolve();
-    }, { once: true });
+    }
+    end = finish;
+    if (signal.aborted) finish();
+    else signal.addEventListener('abort', finish, { once: true });
   });
+  return { done, end };
 }
