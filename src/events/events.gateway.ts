@@ -95,6 +95,13 @@ export class EventsGateway implements OnGatewayConnection, OnGatewayDisconnect, 
     link.clientConnected(clientId);
   }
 
+  /** Bytes written to the sockets and not yet sent: what clients that do not read cost us. */
+  get unsentBytes(): number {
+    let bytes = 0;
+    for (const ws of this.sockets.keys()) bytes += ws.bufferedAmount;
+    return bytes;
+  }
+
   handleDisconnect(ws: WebSocket): void {
     const entry = this.sockets.get(ws);
     this.sockets.delete(ws);
