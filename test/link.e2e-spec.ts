@@ -106,6 +106,36 @@ describe('link', () => {
   });
 });
 
+describe('one long-poll per token, as the upstream sees it', () => {
+  it('the last listener leaving and a new one arriving at once never leaves two waits on the session', async () => {
+    // Chaos with no misbehaviour: only its probe, which counts blocking NoOps held per session.
+    const stack = await startStack({ sim: { chaos: { seed: 1, rates: {} } } });
+    try {
+      const token = await stack.api.login('ivan');
+      const link = stack.app.get(LinkRegistry).acquire(token);
+      await link.open();
+      const waits = () => stack.sim.requests.filter((r) => r.name === 'NoOpRequest').length;
+      const aWaitParked = async (before: number) => {
+        await eventually(() => (waits() > before && stack.sim.parkedNoOps === 1 ? true : undefined), 3_000, 'a new parked wait');
+        await new Promise((r) => setTimeout(r, 50));
+      };
+      let stop = link.subscribe(() => undefined);
+      await aWaitParked(0);
+      for (const gapMs of [0, 0, 0, 1, 0, 5, 0, 20]) {
+        const before = waits();
+        stop();
+        if (gapMs) await new Promise((r) => setTimeout(r, gapMs));
+        stop = link.subscribe(() => undefined);
+        await aWaitParked(before);
+      }
+      stop();
+      expect(stack.sim.chaos!.stats().longPollOverlap ?? 0).toBe(0);
+    } finally {
+      await stack.close();
+    }
+  });
+});
+
 describe('idle links', () => {
   it('a link nobody uses ends its upstream session (EndSessionRequest) and the persona goes offline', async () => {
     const stack = await startStack({ config: { linkIdleMs: 1_000 } });

@@ -2,6 +2,12 @@ const MAX_BACKOFF_MS = 30_000;
 const FIRST_BACKOFF_MS = 250;
 /** Pause after the upstream cancelled our wait in favour of another one on the session. */
 const WAIT_DISALLOWED_PAUSE_MS = 1_000;
+/**
+ * After we cut a wait short, the next one waits this long: the upstream learns of the cut only when
+ * the closed connection reaches it, and a new wait arriving first would be a second long-poll on the
+ * session (a listener that leaves and another that arrives in the same tick did exactly that).
+ */
+export const ABORT_SETTLE_MS = 100;
 
 export interface LongPollHooks {
   /** Whether anyone still needs notifications (listeners or waiters). */
@@ -20,13 +26,27 @@ export interface LongPollHooks {
 export class LongPoll {
   private running = false;
   private abort?: AbortController;
+  /** Whether a wait is with the upstream right now (rather than the loop pausing between waits). */
+  private waiting = false;
+  /** When we last cut a wait short that the upstream was holding. */
+  private cutAt = 0;
+  private delayedStart?: NodeJS.Timeout;
   /** Set while the loop sleeps off an error; ends the sleep early. */
   private wakeUp?: () => void;
 
   constructor(private readonly hooks: LongPollHooks) {}
 
   start(): void {
-    if (this.running || !this.hooks.wanted()) return;
+    if (this.running || this.delayedStart || !this.hooks.wanted()) return;
+    const settling = this.cutAt + ABORT_SETTLE_MS - Date.now();
+    if (settling > 0) {
+      this.delayedStart = setTimeout(() => {
+        this.delayedStart = undefined;
+        this.start();
+      }, settling);
+      this.delayedStart.unref();
+      return;
+    }
     this.running = true;
     void this.loop().finally(() => {
       this.running = false;
@@ -45,7 +65,9 @@ export class LongPoll {
 
   /** Cuts a parked wait short if the loop is no longer wanted (or always, on close). */
   stopIfUnwanted(force = false): void {
-    if (force || !this.hooks.wanted()) this.abort?.abort();
+    if (!force && this.hooks.wanted()) return;
+    if (this.waiting && !this.abort?.signal.aborted) this.cutAt = Date.now();
+    this.abort?.abort();
   }
 
   private async loop(): Promise<void> {
@@ -53,11 +75,13 @@ export class LongPoll {
     while (this.hooks.wanted()) {
       const abort = (this.abort = new AbortController());
       try {
-        const disallowed = await this.hooks.pollOnce(abort.signal);
+        this.waiting = true;
+        const disallowed = await this.hooks.pollOnce(abort.signal).finally(() => (this.waiting = false));
         backoff = 0;
         if (disallowed) await sleep(WAIT_DISALLOWED_PAUSE_MS, abort.signal);
       } catch (err) {
-        if (!this.hooks.wanted() || this.hooks.isFatal(err)) return;
+        // A wait we cut short is no upstream error: the loop ends, and start() settles before the next.
+        if (abort.signal.aborted || !this.hooks.wanted() || this.hooks.isFatal(err)) return;
         backoff = Math.min(Math.max(FIRST_BACKOFF_MS, backoff * 2), MAX_BACKOFF_MS);
         this.hooks.onRetry(err as Error, backoff);
         const rest = pause(backoff, abort.signal);
