@@ -1,6 +1,7 @@
 import type { FastifyCorsOptions, OriginFunction } from '@fastify/cors';
 import { NestFactory } from '@nestjs/core';
 import { randomUUID } from 'node:crypto';
+import type { IncomingHttpHeaders } from 'node:http';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppModule } from './app.module';
@@ -18,9 +19,10 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
     bodyLimit: config.maxBodyBytes,
     // The client address (for the rate limit) from X-Forwarded-For, believed only from TRUST_PROXY's peers.
     trustProxy: config.trustProxy,
-    // A caller's request id is kept (and logged) so a request can be followed across services.
-    requestIdHeader: 'x-request-id',
-    genReqId: () => randomUUID(),
+    // A caller's request id is kept (logged, and sent back) so a request can be followed across
+    // services; one that is not a short printable token is replaced rather than written into our logs.
+    requestIdHeader: false,
+    genReqId: requestId,
     // Errors Fastify raises before routing (bad percent-encoding …) are problems too.
     frameworkErrors: config.corsOrigins.length > 0 ? withCorsHeaders(problemFrameworkErrors, config.corsOrigins) : problemFrameworkErrors,
     // Room for a percent-encoded 320-character address in a path parameter.
@@ -35,6 +37,10 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   app.useLogger(nestLogger(logger));
   if (config.corsOrigins.length > 0) app.enableCors(corsOptions(config.corsOrigins));
   registerJsonBodyParser(app.getHttpAdapter().getInstance());
+  app.getHttpAdapter().getInstance().addHook('onRequest', (request, reply, done) => {
+    reply.header('x-request-id', request.id);
+    done();
+  });
   logRequests(app.getHttpAdapter().getInstance(), logger);
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ProblemFilter());
@@ -45,6 +51,13 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
 }
 
 const CORS_EXPOSED_HEADERS = ['Retry-After', 'X-Request-Id'];
+const CALLER_REQUEST_ID = /^[\x21-\x7e]{1,128}$/;
+
+/** The caller's X-Request-Id when it is 1–128 visible ASCII characters, else a new UUID. */
+export function requestId(request: { headers: IncomingHttpHeaders }): string {
+  const given = request.headers['x-request-id'];
+  return typeof given === 'string' && CALLER_REQUEST_ID.test(given) ? given : randomUUID();
+}
 
 /** Is `origin` (a request's Origin header) one of CORS_ORIGINS? */
 function isListedOrigin(origins: readonly string[]): (origin: string | undefined) => boolean {

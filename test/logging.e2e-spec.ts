@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { startStack } from './support/stack';
 
 /** Logs are JSON with request ids, and credentials never appear in them. */
@@ -29,6 +30,32 @@ describe('logging', () => {
     } finally {
       await stack.close();
       spy.mockRestore();
+    }
+  });
+
+  it('every answer carries X-Request-Id: the caller\'s when it is 1–128 visible characters, else a new one', async () => {
+    const stack = await startStack();
+    const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+    try {
+      // Any value a client can put in a header (fetch trims outer spaces, as HTTP does).
+      const headerValue = fc.string({ unit: fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)), minLength: 1, maxLength: 200 })
+        .map((v) => v.trim())
+        .filter((v) => v.length > 0);
+      await fc.assert(
+        fc.asyncProperty(headerValue, fc.constantFrom('/health/live', '/v1/roster', '/v1/no-such-route'), async (given, path) => {
+          const res = await stack.api.request('GET', path, { headers: { 'x-request-id': given } });
+          const answered = res.headers.get('x-request-id');
+          if (/^[\x21-\x7e]{1,128}$/.test(given)) expect(answered).toBe(given);
+          else expect(answered).toMatch(uuid);
+        }),
+        { numRuns: 60 },
+      );
+      const plain = await stack.api.get('/health/live');
+      const again = await stack.api.get('/health/live');
+      expect(plain.headers.get('x-request-id')).toMatch(uuid);
+      expect(again.headers.get('x-request-id')).not.toBe(plain.headers.get('x-request-id'));
+    } finally {
+      await stack.close();
     }
   });
 });
