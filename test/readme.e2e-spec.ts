@@ -73,14 +73,30 @@ describe('README', () => {
     });
 
     it('close code 1008: more than 16 frames before ready', async () => {
-      // A new token: its socket waits for the upstream session to open before `ready`.
+      // A new token's socket waits for its upstream session before `ready`: held here for a second.
       const token = await new Api(service.url).login('dave');
+      service.simulator!.injectFault({ account: 'dave@example.com', kind: 'stall', ms: 1_000 });
       const ws = socket(`access_token=${token}`);
       const closed = closeOf(ws);
       ws.on('open', () => {
         for (let i = 0; i < 17; i++) ws.send('{"op":"ping"}');
       });
       expect(await closed).toMatchObject({ code: 1008, reason: 'too many frames before ready' });
+    });
+
+    it('route.NOT_FOUND: a WebSocket upgrade to a path other than /v1/events', async () => {
+      const ws = new WebSocket(`${service.url.replace(/^http/, 'ws')}/v1/event`);
+      const answer = await new Promise<{ status?: number; type?: string; body: string }>((resolve, reject) => {
+        ws.on('open', () => reject(new Error('the upgrade was accepted')));
+        ws.on('error', () => undefined); // ws reports the refusal as an error too, after unexpected-response
+        ws.on('unexpected-response', (_req, res) => {
+          let body = '';
+          res.on('data', (chunk: Buffer) => (body += chunk.toString()));
+          res.on('end', () => resolve({ status: res.statusCode, type: res.headers['content-type'], body }));
+        });
+      });
+      expect(answer).toMatchObject({ status: 404, type: expect.stringMatching(/^application\/problem\+json/) });
+      expect(JSON.parse(answer.body)).toMatchObject({ status: 404, code: 'route.NOT_FOUND' });
     });
 
     it('/docs/openapi.json serves the checked-in openapi/openapi.json', async () => {

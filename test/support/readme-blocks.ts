@@ -11,8 +11,8 @@
  * - `npx wscat -c <url>` opens a socket ("another terminal"); it stays open until the next one or the
  *   end of the block. `> {…}` sends a frame on it; `< {…}` is the next frame it receives, which must
  *   match (see shown-output.ts). Every frame received must be shown before the socket is closed.
- * - `# …` directly below a command (no blank line between) shows that command's output; any other
- *   `#` line is a remark. A command's trailing `# comment` is refused: it would read as output.
+ * - `# …` directly below a shell command (no blank line between) shows that command's output; any
+ *   other `#` line is a remark. A command's trailing `# comment` is refused: it would read as output.
  * - Anything else is a shell command (continued by a trailing `\`), run by bash.
  */
 

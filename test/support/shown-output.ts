@@ -94,7 +94,9 @@ export function parsePattern(text: string): Pattern {
       }
       for (;;) {
         if (ellipsis()) {
-          expect(']');
+          space();
+          if (text[pos] !== ']') fail('"…" may only end an array');
+          pos++;
           return { kind: 'array', items, open: true };
         }
         items.push(value());
@@ -103,7 +105,7 @@ export function parsePattern(text: string): Pattern {
         else if (text[pos] === ']') {
           pos++;
           return { kind: 'array', items, open: false };
-        } else fail('expected "," or "]" ("…" may only end an array)');
+        } else fail('expected "," or "]"');
       }
     }
     if (char === '"') return { kind: 'string', parts: string().split(ELLIPSIS) };
