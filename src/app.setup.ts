@@ -1,4 +1,5 @@
 import type { FastifyCorsOptions, OriginFunction } from '@fastify/cors';
+import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
@@ -12,6 +13,49 @@ import { createValidationPipe } from './common/validation';
 import { buildOpenApiDocument, setupDocs } from './docs/openapi';
 import type { AppConfig } from './config/config';
 import { EventsWsAdapter } from './events/events-ws.adapter';
+import { ImSimulator } from './simulator';
+import { DEMO_ACCOUNTS } from './simulator/demo-accounts';
+
+export interface RunningService {
+  app: NestFastifyApplication;
+  /** The embedded simulator, when UPSTREAM_URL is unset. */
+  simulator?: ImSimulator;
+  /** Where the service listens, e.g. http://127.0.0.1:3000 (the real port when PORT is 0). */
+  url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the service as `npm start` does: against UPSTREAM_URL, or, when it is unset, against an
+ * embedded simulator with the demo accounts, so the API can be tried at once. main.ts and the README
+ * test share this.
+ */
+export async function startService(config: AppConfig): Promise<RunningService> {
+  const logger = new Logger('Bootstrap');
+  let simulator: ImSimulator | undefined;
+  if (!config.upstreamUrl) {
+    simulator = await ImSimulator.start({ host: '127.0.0.1', port: 0, accounts: [...DEMO_ACCOUNTS] });
+    config = { ...config, upstreamUrl: simulator.url };
+  }
+  const app = await createApp(config);
+  if (simulator) {
+    const accounts = DEMO_ACCOUNTS.map((a) => `${a.address} / ${a.password}`).join(', ');
+    logger.warn(`UPSTREAM_URL is unset: using the embedded simulator at ${simulator.url}; demo accounts: ${accounts}`);
+  }
+  await app.listen({ port: config.port, host: config.host });
+  const { port } = app.getHttpServer().address() as { port: number };
+  const url = `http://${config.host}:${port}`;
+  logger.log(`imbridge listening on ${url}`);
+  return {
+    app,
+    simulator,
+    url,
+    async close() {
+      await app.close();
+      await simulator?.stop();
+    },
+  };
+}
 
 /** Builds the application exactly as production runs it; main.ts and the e2e tests share this. */
 export async function createApp(config: AppConfig): Promise<NestFastifyApplication> {
