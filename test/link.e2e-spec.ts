@@ -57,8 +57,7 @@ describe('link', () => {
     await stack.api.get('/v1/roster', token);
     const stops = Array.from({ length: 5 }, () => links.acquire(token).subscribe(() => undefined));
     await new Promise((r) => setTimeout(r, 300));
-    // No other link in this stack is listening: every parked NoOp is heidi's.
-    const parked = stack.sim.parkedNoOps;
+    const parked = stack.sim.parkedNoOpsOf('heidi@example.com');
     stops.forEach((s) => s());
     expect(parked).toBe(1);
   });
@@ -107,7 +106,7 @@ describe('link', () => {
 });
 
 describe('one long-poll per token, as the upstream sees it', () => {
-  it('the last listener leaving and a new one arriving at once never leaves two waits on the session', async () => {
+  it('listeners leaving and arriving never leave two waits on the session: a parked wait runs out rather than being cut', async () => {
     // Chaos with no misbehaviour: only its probe, which counts blocking NoOps held per session.
     const stack = await startStack({ sim: { chaos: { seed: 1, rates: {} } } });
     try {
@@ -115,25 +114,36 @@ describe('one long-poll per token, as the upstream sees it', () => {
       const link = stack.app.get(LinkRegistry).acquire(token);
       await link.open();
       const waits = () => stack.sim.requests.filter((r) => r.name === 'NoOpRequest').length;
-      const aWaitParked = async (before: number) => {
-        await eventually(() => (waits() > before && stack.sim.parkedNoOps === 1 ? true : undefined), 3_000, 'a new parked wait');
-        await new Promise((r) => setTimeout(r, 50));
-      };
       let stop = link.subscribe(() => undefined);
-      await aWaitParked(0);
-      for (const gapMs of [0, 0, 0, 1, 0, 5, 0, 20]) {
-        const before = waits();
+      // Settled: one wait parked, and no notification (the login's roster, presence) renewing it.
+      let seen = -1;
+      await eventually(async () => {
+        const now = waits();
+        const settled = now === seen && stack.sim.parkedNoOpsOf('ivan@example.com') === 1;
+        seen = now;
+        await new Promise((r) => setTimeout(r, 300));
+        return settled ? true : undefined;
+      }, 5_000, 'a settled parked wait');
+      const before = waits();
+      for (const gapMs of [0, 0, 1, 0, 5, 0, 20, 50]) {
         stop();
         if (gapMs) await new Promise((r) => setTimeout(r, gapMs));
         stop = link.subscribe(() => undefined);
-        await aWaitParked(before);
       }
+      await new Promise((r) => setTimeout(r, 200));
+      // The wait parked before the first listener left still serves the last one, and nothing else waits.
+      expect(waits()).toBe(before);
+      expect(stack.sim.parkedNoOpsOf('ivan@example.com')).toBe(1);
+      // Nobody left: the wait runs out at the upstream (LONG_POLL_WAIT_MS here is 5 s) and is not renewed.
       stop();
+      await eventually(() => (stack.sim.parkedNoOpsOf('ivan@example.com') === 0 ? true : undefined), 8_000, 'the wait to run out');
+      await new Promise((r) => setTimeout(r, 300));
+      expect(waits()).toBe(before);
       expect(stack.sim.chaos!.stats().longPollOverlap ?? 0).toBe(0);
     } finally {
       await stack.close();
     }
-  });
+  }, 20_000);
 });
 
 describe('idle links', () => {

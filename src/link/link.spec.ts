@@ -36,7 +36,7 @@ function makeLink(soap: ScriptedSoap): { link: Link; events: LinkEvent[] } {
   const link = new Link('token', soap as unknown as SoapClient, { longPollWaitMs: 1000, longPollMarginMs: 100, userAgent: 'test', eventLog: { maxEvents: 100, maxAgeMs: 60_000 } });
   const events: LinkEvent[] = [];
   // Listen without a poll: the tests drive every exchange themselves.
-  (link as unknown as { poll: object }).poll = { start: () => undefined, stopIfUnwanted: () => undefined, wake: () => undefined };
+  (link as unknown as { poll: object }).poll = { start: () => undefined, stop: () => undefined, wake: () => undefined };
   (link as unknown as { listeners: Set<(e: LinkEvent) => void> }).listeners.add((e) => events.push(e));
   return { link, events };
 }

@@ -67,7 +67,7 @@ export class Link {
   private sessionId?: string;
   private registration?: Promise<void>;
   private readonly listeners = new Set<Listener>();
-  private readonly waiters = new Waiters(() => this.poll.stopIfUnwanted());
+  private readonly waiters = new Waiters();
   private readonly closeHandlers = new Set<(reason: Error | undefined) => void>();
   private readonly poll = new LongPoll({
     wanted: () => this.pollWanted,
@@ -178,7 +178,10 @@ export class Link {
     await this.ensureRegistered();
   }
 
-  /** Subscribes to this link's events; the long-poll runs while at least one listener or waiter exists. */
+  /**
+   * Subscribes to this link's events; the long-poll runs while at least one listener or waiter exists
+   * (a wait already parked when the last one leaves runs out rather than being cut, see LongPoll).
+   */
   subscribe(listener: Listener): () => void {
     this.assertOpen();
     this.listeners.add(listener);
@@ -186,7 +189,6 @@ export class Link {
     return () => {
       this.listeners.delete(listener);
       this.lastActivity = Date.now();
-      this.poll.stopIfUnwanted();
     };
   }
 
@@ -247,7 +249,7 @@ export class Link {
   async close(reason?: Error, endUpstream = true): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    this.poll.stopIfUnwanted(true);
+    this.poll.stop();
     this.waiters.rejectAll(reason ?? UpstreamError.unavailable('the session ended'));
     this.listeners.clear();
     for (const handler of this.closeHandlers) handler(reason);

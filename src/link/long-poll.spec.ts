@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { ABORT_SETTLE_MS, LongPoll } from './long-poll';
+import { LongPoll } from './long-poll';
 
 /** Lets the loop's pending promise callbacks run (no timer moves). */
 const settle = async () => {
@@ -57,19 +57,29 @@ describe('LongPoll: one wait at the upstream at a time', () => {
   afterEach(() => jest.useRealTimers());
 
   /**
-   * An upstream that holds each wait until cut or answered, and learns of a cut only `closeSeenMs`
-   * later (the closed connection travelling to it). It counts the waits it holds at once.
+   * An upstream that holds each wait until it answers it (`answer`, a notification or the timeout)
+   * or until a cut reaches it `closeSeenMs` later. It counts the waits it holds at once.
    */
-  function upstreamStandIn(closeSeenMs: number) {
+  function upstreamStandIn(closeSeenMs = 0) {
     const state = { wanted: true, calls: 0, held: 0, mostHeld: 0 };
+    const answers: (() => void)[] = [];
     const poll = new LongPoll({
       wanted: () => state.wanted,
       pollOnce: (signal) => {
         state.calls++;
         state.held++;
         state.mostHeld = Math.max(state.mostHeld, state.held);
-        return new Promise<boolean>((_, reject) => {
+        return new Promise<boolean>((resolve, reject) => {
+          let done = false;
+          answers.push(() => {
+            if (done) return;
+            done = true;
+            state.held--;
+            resolve(false);
+          });
           signal.addEventListener('abort', () => {
+            if (done) return;
+            done = true;
             setTimeout(() => state.held--, closeSeenMs);
             reject(new Error('aborted'));
           }, { once: true });
@@ -78,76 +88,82 @@ describe('LongPoll: one wait at the upstream at a time', () => {
       isFatal: () => false,
       onRetry: () => undefined,
     });
-    return { poll, state };
+    const answer = async () => {
+      answers.shift()?.();
+      await settle();
+    };
+    return { poll, state, answer };
   }
 
-  it('the next wait after one we cut short starts only once the upstream can have seen the cut', async () => {
-    const { poll, state } = upstreamStandIn(ABORT_SETTLE_MS - 1);
+  it('the last listener leaving does not cut the parked wait; one arriving meanwhile is served by it', async () => {
+    const { poll, state, answer } = upstreamStandIn();
+    poll.start();
+    await settle();
+    state.wanted = false; // the last listener left
+    await jest.advanceTimersByTimeAsync(5_000);
+    state.wanted = true; // another one came
     poll.start();
     await settle();
     expect(state.calls).toBe(1);
-    // The last listener leaves and another arrives in the same tick.
-    state.wanted = false;
-    poll.stopIfUnwanted();
-    state.wanted = true;
-    poll.start();
-    await jest.advanceTimersByTimeAsync(ABORT_SETTLE_MS - 1);
-    expect(state.calls).toBe(1);
-    await jest.advanceTimersByTimeAsync(1);
+    expect(state.held).toBe(1);
+    await answer(); // the wait answers: the loop polls again for the listener
     expect(state.calls).toBe(2);
-    expect(state.mostHeld).toBe(1);
   });
 
-  it('a back-off pause cut short holds nothing upstream: the next wait is not delayed', async () => {
-    const state = { wanted: true, calls: 0 };
-    const poll = new LongPoll({
-      wanted: () => state.wanted,
-      pollOnce: async () => {
-        state.calls++;
-        throw new Error('upstream unavailable');
-      },
-      isFatal: () => false,
-      onRetry: () => undefined,
-    });
+  it('a wait that answers when nobody wants it any more ends the loop; the next listener starts a new one', async () => {
+    const { poll, state, answer } = upstreamStandIn();
     poll.start();
     await settle();
-    expect(state.calls).toBe(1); // now pausing 250 ms
     state.wanted = false;
-    poll.stopIfUnwanted();
-    await settle();
+    await answer();
+    expect(state.calls).toBe(1);
+    expect(state.held).toBe(0);
     state.wanted = true;
     poll.start();
     await settle();
     expect(state.calls).toBe(2);
-    poll.stopIfUnwanted(true);
-    state.wanted = false;
   });
 
-  it('any sequence of listeners leaving and arriving never has two waits held upstream', async () => {
+  it('stop (the link closes) cuts the parked wait and no wait follows', async () => {
+    const { poll, state } = upstreamStandIn();
+    poll.start();
+    await settle();
+    poll.stop();
+    await jest.advanceTimersByTimeAsync(60_000);
+    poll.start();
+    await settle();
+    expect(state.calls).toBe(1);
+    expect(state.held).toBe(0);
+  });
+
+  it('any sequence of listeners leaving and arriving and waits answering never holds two waits upstream', async () => {
+    const step = fc.oneof(
+      fc.record({ kind: fc.constant('leave' as const), afterMs: fc.integer({ min: 0, max: 300 }) }),
+      fc.record({ kind: fc.constant('arrive' as const), afterMs: fc.integer({ min: 0, max: 300 }) }),
+      fc.record({ kind: fc.constant('answer' as const), afterMs: fc.integer({ min: 0, max: 300 }) }),
+    );
     await fc.assert(
-      fc.asyncProperty(
-        fc.array(fc.record({ leaveFor: fc.integer({ min: 0, max: 3 * ABORT_SETTLE_MS }), stayFor: fc.integer({ min: 0, max: 300 }) }), { minLength: 1, maxLength: 12 }),
-        fc.integer({ min: 0, max: ABORT_SETTLE_MS - 1 }),
-        async (steps, closeSeenMs) => {
-          const { poll, state } = upstreamStandIn(closeSeenMs);
-          poll.start();
-          for (const { leaveFor, stayFor } of steps) {
-            await jest.advanceTimersByTimeAsync(stayFor);
-            state.wanted = false;
-            poll.stopIfUnwanted();
-            if (leaveFor) await jest.advanceTimersByTimeAsync(leaveFor);
-            state.wanted = true;
+      fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 20 }), fc.integer({ min: 0, max: 500 }), async (steps, closeSeenMs) => {
+        const { poll, state, answer } = upstreamStandIn(closeSeenMs);
+        poll.start();
+        for (const { kind, afterMs } of steps) {
+          await jest.advanceTimersByTimeAsync(afterMs);
+          if (kind === 'answer') await answer();
+          else {
+            state.wanted = kind === 'arrive';
             poll.start();
           }
-          await jest.advanceTimersByTimeAsync(ABORT_SETTLE_MS);
-          state.wanted = false;
-          poll.stopIfUnwanted(true);
-          await jest.advanceTimersByTimeAsync(ABORT_SETTLE_MS);
-          expect(state.mostHeld).toBe(1);
-          expect(state.held).toBe(0);
-        },
-      ),
-      { numRuns: 100 },
+        }
+        // Whoever still wants events is served by a wait; once nobody does and the wait answers, none is held.
+        await settle();
+        if (state.wanted) expect(state.held).toBe(1);
+        state.wanted = false;
+        await answer();
+        expect(state.held).toBe(0);
+        expect(state.mostHeld).toBe(1);
+        poll.stop();
+      }),
+      { numRuns: 200 },
     );
   });
 });

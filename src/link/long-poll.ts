@@ -2,12 +2,6 @@ const MAX_BACKOFF_MS = 30_000;
 const FIRST_BACKOFF_MS = 250;
 /** Pause after the upstream cancelled our wait in favour of another one on the session. */
 const WAIT_DISALLOWED_PAUSE_MS = 1_000;
-/**
- * After we cut a wait short, the next one waits this long: the upstream learns of the cut only when
- * the closed connection reaches it, and a new wait arriving first would be a second long-poll on the
- * session (a listener that leaves and another that arrives in the same tick did exactly that).
- */
-export const ABORT_SETTLE_MS = 100;
 
 export interface LongPollHooks {
   /** Whether anyone still needs notifications (listeners or waiters). */
@@ -20,33 +14,24 @@ export interface LongPollHooks {
 }
 
 /**
- * Exactly one long-poll loop while it is wanted: back-off on errors, stop on fatal ones, and an
- * abort that cuts a parked wait short when nobody needs it any more.
+ * Exactly one long-poll loop while it is wanted: back-off on errors, stop on fatal ones.
+ *
+ * A parked wait is never cut short because nobody needs it any more: it runs out at the upstream
+ * (notification or timeout), and the loop ends then. Cutting it would free nothing there — the
+ * upstream holds a wait until it answers it (§6), so the next wait on the session would arrive as a
+ * second long-poll and cancel the first — and a client that comes back meanwhile is served by the
+ * wait already parked. Only closing the link cuts it (the upstream session is ended with it).
  */
 export class LongPoll {
   private running = false;
-  private abort?: AbortController;
-  /** Whether a wait is with the upstream right now (rather than the loop pausing between waits). */
-  private waiting = false;
-  /** When we last cut a wait short that the upstream was holding. */
-  private cutAt = 0;
-  private delayedStart?: NodeJS.Timeout;
+  private readonly closing = new AbortController();
   /** Set while the loop sleeps off an error; ends the sleep early. */
   private wakeUp?: () => void;
 
   constructor(private readonly hooks: LongPollHooks) {}
 
   start(): void {
-    if (this.running || this.delayedStart || !this.hooks.wanted()) return;
-    const settling = this.cutAt + ABORT_SETTLE_MS - Date.now();
-    if (settling > 0) {
-      this.delayedStart = setTimeout(() => {
-        this.delayedStart = undefined;
-        this.start();
-      }, settling);
-      this.delayedStart.unref();
-      return;
-    }
+    if (this.running || this.closing.signal.aborted || !this.hooks.wanted()) return;
     this.running = true;
     void this.loop().finally(() => {
       this.running = false;
@@ -63,28 +48,24 @@ export class LongPoll {
     this.wakeUp?.();
   }
 
-  /** Cuts a parked wait short if the loop is no longer wanted (or always, on close). */
-  stopIfUnwanted(force = false): void {
-    if (!force && this.hooks.wanted()) return;
-    if (this.waiting && !this.abort?.signal.aborted) this.cutAt = Date.now();
-    this.abort?.abort();
+  /** The link closes: cuts a parked wait or a pause short, and never polls again. */
+  stop(): void {
+    this.closing.abort();
   }
 
   private async loop(): Promise<void> {
+    const { signal } = this.closing;
     let backoff = 0;
-    while (this.hooks.wanted()) {
-      const abort = (this.abort = new AbortController());
+    while (this.hooks.wanted() && !signal.aborted) {
       try {
-        this.waiting = true;
-        const disallowed = await this.hooks.pollOnce(abort.signal).finally(() => (this.waiting = false));
+        const disallowed = await this.hooks.pollOnce(signal);
         backoff = 0;
-        if (disallowed) await sleep(WAIT_DISALLOWED_PAUSE_MS, abort.signal);
+        if (disallowed) await sleep(WAIT_DISALLOWED_PAUSE_MS, signal);
       } catch (err) {
-        // A wait we cut short is no upstream error: the loop ends, and start() settles before the next.
-        if (abort.signal.aborted || !this.hooks.wanted() || this.hooks.isFatal(err)) return;
+        if (signal.aborted || !this.hooks.wanted() || this.hooks.isFatal(err)) return;
         backoff = Math.min(Math.max(FIRST_BACKOFF_MS, backoff * 2), MAX_BACKOFF_MS);
         this.hooks.onRetry(err as Error, backoff);
-        const rest = pause(backoff, abort.signal);
+        const rest = pause(backoff, signal);
         let woken = false;
         this.wakeUp = () => {
           woken = true;

@@ -25,9 +25,6 @@ interface Waiter {
 export class Waiters {
   private readonly waiting = new Set<Waiter>();
 
-  /** `onGone` runs whenever a waiter leaves (resolved, timed out, cancelled), so polling can stop. */
-  constructor(private readonly onGone: () => void) {}
-
   get size(): number {
     return this.waiting.size;
   }
@@ -71,6 +68,6 @@ export class Waiters {
 
   private drop(waiter: Waiter): void {
     clearTimeout(waiter.timer);
-    if (this.waiting.delete(waiter)) this.onGone();
+    this.waiting.delete(waiter);
   }
 }

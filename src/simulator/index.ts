@@ -16,6 +16,7 @@
  *   sim.repeatLastBlock(sessionIdOrAccount)  next response repeats the last acked notify block (§5 race)
  *   sim.flushRosters()               deliver rosters still waiting for rosterDelayMs now
  *   sim.parkedNoOps                  blocking NoOps currently parked
+ *   sim.parkedNoOpsOf(account)       … of them, those on the account's sessions
  *   sim.chaos                        with option chaos { seed, rates }: stats(), tail(n), pause(), resume()
  *                                    (chaos.ts lists the kinds; undefined when chaos is off)
  *   sim.persona(address)             read-only view for assertions
@@ -182,6 +183,12 @@ export class ImSimulator {
   /** Blocking NoOps currently parked. */
   get parkedNoOps(): number {
     return this.core.waits.size;
+  }
+
+  /** Blocking NoOps currently parked on the sessions of one account. */
+  parkedNoOpsOf(account: string): number {
+    const found = this.core.accounts.byName(account);
+    return found ? this.core.waits.countOf(found.id) : 0;
   }
 
   flushRosters(): void {

@@ -21,6 +21,13 @@ export class NoopWaits {
     return this.parked.size;
   }
 
+  /** Parked waits of one account (on any of its sessions). */
+  countOf(accountId: string): number {
+    let count = 0;
+    for (const p of this.parked) if (p.session.account.id === accountId) count++;
+    return count;
+  }
+
   park(session: SoapSession, limitToOne: boolean, timeoutMs: number, signal: AbortSignal): Promise<WaitOutcome> {
     if (signal.aborted) return Promise.resolve('aborted');
     for (const other of [...this.parked]) {
