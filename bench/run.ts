@@ -506,9 +506,7 @@ async function main(): Promise<void> {
 
   const getChatTuned = !ONLY.has('tuned') ? NONE : await getChatVariant('tuned', upstream, relay, chatPath, getChatEnvelope, soapHeaders);
   const getChatFreeParse = !ONLY.has('whatif') ? NONE : await getChatVariant('whatif', upstream, relay, chatPath, getChatEnvelope, soapHeaders);
-  // Long-polls per token are judged while sockets listen. (During the REST runs each send's echo
-  // waiter may start a poll that is cancelled at once; the upstream can see the next one arrive before
-  // the cancelled one's connection has closed. That figure is kept in the details.)
+  // Long-polls per token: the REST runs (a send's echo waiter may start one) and the socket phases.
   const pollsDuringRest = await upstream.request<number>('resetPollMaximum');
   log(`Memory and event delivery (${PLAN.sockets} sockets, ${PLAN.socketsPerToken} per token) on a fresh proxy process:`);
   let events = NO_EVENTS;
@@ -544,7 +542,7 @@ async function main(): Promise<void> {
     rssKiBPerIdleSocket: round(events.rssKiBPerIdleSocket, 2),
     rssKiBPerIdleLink: round(events.rssKiBPerIdleLink, 2),
     eventLoopDelayMsP99: round(eventLoopDelayMsP99, 2),
-    longPollsPerToken: upstreamStats.maxPollsPerToken,
+    longPollsPerToken: Math.max(pollsDuringRest, upstreamStats.maxPollsPerToken),
     details: {
       getChat,
       postMessage,
