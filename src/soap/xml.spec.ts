@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { attrOrChild, buildXml, child, children, decodeEntities, hasNonXmlChar, parseXml, PROCESSING_INSTRUCTION, text, wellFormednessProblem, XmlError, XmlNode } from './xml';
+import { attr, attrOrChild, buildXml, child, children, decodeEntities, elementNames, hasNonXmlChar, parseXml, PROCESSING_INSTRUCTION, text, wellFormednessProblem, XmlError, XmlNode } from './xml';
 
 describe('parseXml', () => {
   it('keeps values as strings exactly as sent and decodes entities once', () => {
@@ -83,6 +83,16 @@ describe('parseXml is strict', () => {
     const deep = (n: number) => '<x>'.repeat(n) + '</x>'.repeat(n);
     expect(() => parseXml(deep(100))).not.toThrow();
     expect(() => parseXml(deep(101))).toThrow(/nested deeper than 100/);
+  });
+
+  it('reads any number of distinct names alike (names are remembered only up to a bound)', () => {
+    for (let round = 0; round < 2; round++) {
+      const names = Array.from({ length: 1_500 }, (_, i) => `e${i}`);
+      const doc = child(parseXml(`<r>${names.map((n) => `<p:${n} p:${n}="${n}"/>`).join('')}</r>`), 'r');
+      expect(elementNames(doc)).toEqual(names);
+      expect(names.every((n) => attr(child(doc, n), n) === n)).toBe(true);
+    }
+    expect(() => parseXml('<r><x:__proto__/></r>')).toThrow(XmlError);
   });
 
   it('reads the next document correctly after refusing one half-way', () => {

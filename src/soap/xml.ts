@@ -79,15 +79,34 @@ const texts: string[] = [];
 /** The attributes of the start tag being read (saxes reports each before the tag); undefined while there are none. */
 let attributes: XmlNode | undefined;
 
+/**
+ * Names as sent → their key in the object form (`@_local` for attributes, null for a namespace
+ * declaration; the local name for elements). Replies repeat a few names many times, and a lookup is
+ * cheaper than slicing and joining strings for each. Bounded, whatever names the upstream makes up.
+ */
+const attributeKeys = new Map<string, string | null>();
+const elementKeys = new Map<string, string>();
+const MAX_KEYS = 1_000;
+
 /** Taken one by one as saxes reads them: cheaper than walking its attribute map afterwards. */
-function onAttribute({ name, value }: SaxesAttributePlain): void {
-  if (!isNamespaceDeclaration(name)) (attributes ??= {})[`@_${localName(name)}`] = value;
+function onAttribute(attribute: SaxesAttributePlain): void {
+  const name = attribute.name;
+  let key = attributeKeys.get(name);
+  if (key === undefined) {
+    key = isNamespaceDeclaration(name) ? null : `@_${localName(name)}`;
+    if (attributeKeys.size < MAX_KEYS) attributeKeys.set(name, key);
+  }
+  if (key !== null) (attributes ??= {})[key] = attribute.value;
 }
 
 function onOpenTag(tag: SaxesTagPlain): void {
   if (depth >= MAX_DEPTH) throw new XmlError(`elements nested deeper than ${MAX_DEPTH} levels`);
-  const name = localName(tag.name);
-  if (RESERVED_NAMES.has(name)) throw new XmlError(`element name ${name} is not accepted`);
+  let name = elementKeys.get(tag.name);
+  if (name === undefined) {
+    name = localName(tag.name);
+    if (RESERVED_NAMES.has(name)) throw new XmlError(`element name ${name} is not accepted`);
+    if (elementKeys.size < MAX_KEYS) elementKeys.set(tag.name, name);
+  }
   if (depth > 0 && nodes[depth - 1] === undefined) nodes[depth - 1] = {};
   names[depth] = name;
   nodes[depth] = attributes;
