@@ -1,4 +1,5 @@
-import { XmlError, buildXml, child, elementNames, parseXml, type XmlNode } from '../soap/xml';
+import { XmlError, buildXml, child, elementNames, type XmlNode } from '../soap/xml';
+import { parseXml } from './xml-reader';
 import { SoapFault, invalidRequest, parseError } from './faults';
 import { scanNamespaces } from './namespaces';
 

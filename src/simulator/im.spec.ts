@@ -250,4 +250,16 @@ describe('simulator IM: listeners, roster, subscriptions, presence (§4, §12, �
     expect(types((await one.noop('')).notifications)).toEqual(['gwStatus']);
     expect((await notListener.noop('')).notifications).toEqual([]);
   });
+
+  it('postNotification takes several <n> side by side, with content, as one <im> block in order (§5)', async () => {
+    const one = await online(sim, ALICE);
+    await drain(one);
+    sim.postNotification(
+      ALICE,
+      '<n type="message" from="x@example.org" thread="t1"><body>one</body></n>\n<n type="message" from="x@example.org" thread="t1"><body>two</body></n>',
+    );
+    const notifications = (await one.noop('')).notifications;
+    expect(notifications.map((n) => child(n, 'body')?.['#text'])).toEqual(['one', 'two']);
+    expect(() => sim.postNotification(ALICE, '<m/>')).toThrow(/one or more <n> elements/);
+  });
 });

@@ -12,7 +12,7 @@
  *   sim.clearFaults()
  *   sim.endSessions(account)         as if every session of the account timed out
  *   sim.sessionIds(account)          live session ids
- *   sim.postNotification(account, '<n type="presence" …/>')   raw <n> to every listener session
+ *   sim.postNotification(account, '<n type="presence" …/><n …/>')   raw <n>s, in order, to every listener session
  *   sim.repeatLastBlock(sessionIdOrAccount)  next response repeats the last acked notify block (§5 race)
  *   sim.flushRosters()               deliver rosters still waiting for rosterDelayMs now
  *   sim.parkedNoOps                  blocking NoOps currently parked
@@ -45,7 +45,8 @@
  */
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import { children, parseXml } from '../soap/xml';
+import { child, children } from '../soap/xml';
+import { parseXml } from './xml-reader';
 import type { Chaos } from './chaos';
 import type { SimClock } from './clock';
 import { SimulatorCore } from './core';
@@ -157,11 +158,15 @@ export class ImSimulator {
     return found ? this.core.sessions.forAccount(found.id).map((s) => s.id) : [];
   }
 
-  /** Posts raw `<n …>` element(s) to every listener session of the account. */
+  /**
+   * Posts raw `<n …>` element(s) to every listener session of the account. Several `<n>` side by
+   * side are not a document: they are read as what they stand for, the content of an `<im>` block
+   * of a `<notify>` (§5), and posted in order.
+   */
   postNotification(account: string, xml: string): void {
     const found = this.core.accounts.byName(account);
     if (!found) throw new Error(`unknown account: ${account}`);
-    const notifications = children(parseXml(xml), 'n');
+    const notifications = children(child(parseXml(`<im>${xml}</im>`), 'im'), 'n');
     if (!notifications.length) throw new Error('postNotification needs one or more <n> elements');
     const persona = this.core.im.persona(found);
     for (const n of notifications) persona.postToListeners(n);

@@ -2,11 +2,13 @@ import fc from 'fast-check';
 import { readEnvelope } from './envelope';
 import { interpret } from './soap-client';
 import { UpstreamError } from './upstream-error';
+import { parseXml as simulatorParseXml } from '../simulator/xml-reader';
 import { attr, buildXml, child, children, elementNames, parseXml, text, XmlError, XmlNode } from './xml';
 
 /**
  * Properties of the XML reader, written against the public functions only (parseXml, the accessors,
- * readEnvelope, interpret) so that they hold whatever parser sits underneath.
+ * readEnvelope, interpret) so that they hold whatever parser sits underneath. The last ones compare
+ * it with the simulator's reader (another parser), which must read the same documents the same way.
  */
 const run = <T>(property: fc.IPropertyWithHooks<T>, numRuns: number) => fc.assert(property, { seed: 42, numRuns });
 
@@ -89,16 +91,23 @@ function cdata(value: string): string | undefined {
   return `<![CDATA[${value.replaceAll(']]>', ']]]]><![CDATA[>')}]]>`;
 }
 
-/**
- * Serialises by hand: random quotes, spellings, CDATA and comments. `slots` are the offsets where
- * a character reference would be read as part of a text or attribute value.
- */
-function writeElement(e: Element, choices: Choices, out: { xml: string; slots: number[] }): void {
+/** A document being written by hand, and where values start in it. */
+interface Written {
+  xml: string;
+  /** Offsets where a character reference would be read as part of a text or attribute value. */
+  slots: number[];
+  /** The offsets of `slots` that are inside an attribute value. */
+  attributeSlots: number[];
+}
+
+/** Serialises by hand: random quotes, spellings, CDATA and comments. */
+function writeElement(e: Element, choices: Choices, out: Written): void {
   out.xml += `<${e.name}`;
   for (const [name, value] of e.attributes) {
     const quote = choices.next() === 'raw' ? "'" : '"';
     out.xml += ` ${name}=${quote}`;
     out.slots.push(out.xml.length);
+    out.attributeSlots.push(out.xml.length);
     out.xml += `${writeValue(value, choices, quote)}${quote}`;
   }
   if (e.content.length === 0 && choices.next() !== 'raw') {
@@ -124,14 +133,18 @@ function writeElement(e: Element, choices: Choices, out: { xml: string; slots: n
   out.xml += `</${e.name}>`;
 }
 
-const handWritten = fc.tuple(element, fc.infiniteStream(spelling), fc.boolean()).map(([root, stream, prolog]) => {
-  const iterator = stream[Symbol.iterator]();
-  const choices = { next: () => iterator.next().value as string };
-  const out = { xml: prolog ? '<?xml version="1.0" encoding="UTF-8"?>\n<!-- before -->' : '', slots: [] as number[] };
-  writeElement(root, choices, out);
-  if (prolog) out.xml += '\n';
-  return { root, ...out };
-});
+/** Documents written by hand from generated trees, with or without a prolog (declaration, comment). */
+const writtenBy = (tree: fc.Arbitrary<Element>, prologs: fc.Arbitrary<boolean> = fc.boolean()) =>
+  fc.tuple(tree, fc.infiniteStream(spelling), prologs).map(([root, stream, prolog]) => {
+    const iterator = stream[Symbol.iterator]();
+    const choices = { next: () => iterator.next().value as string };
+    const out: Written = { xml: prolog ? '<?xml version="1.0" encoding="UTF-8"?>\n<!-- before -->' : '', slots: [], attributeSlots: [] };
+    writeElement(root, choices, out);
+    if (prolog) out.xml += '\n';
+    return { root, ...out };
+  });
+
+const handWritten = writtenBy(element);
 
 /** The object form buildXml takes (text first, children grouped by name). */
 function objectForm(e: Element): XmlNode {
@@ -325,6 +338,117 @@ describe('reading a reply never fails with anything but a bad response', () => {
         }
       }),
       1_000,
+    );
+  });
+});
+
+describe('parseXml is strict where a lenient reader would guess', () => {
+  const bare = writtenBy(element, fc.constant(false));
+  /** What may stand between or after elements outside the root without being content. */
+  const misc = fc.constantFrom('', ' ', '\n', '<!-- c -->', '<?pi x?>', ' <!-- c --> ');
+
+  it('two roots, whatever stands between them → XmlError', () => {
+    run(
+      fc.property(bare, bare, misc, (first, second, between) => {
+        expect(() => parseXml(first.xml + between)).not.toThrow();
+        expect(() => parseXml(first.xml + between + second.xml)).toThrow(XmlError);
+      }),
+      300,
+    );
+  });
+
+  it('text after the root → XmlError (only whitespace, comments and processing instructions may follow it)', () => {
+    const junk = fc.tuple(fc.constantFrom('x', '0', 'é', '>', ']', '&amp;', '&#65;', '😀', '/'), xmlText).map(([first, rest]) => first + rest);
+    run(
+      fc.property(handWritten, misc, junk, ({ xml }, after, extra) => {
+        expect(() => parseXml(xml + after)).not.toThrow();
+        expect(() => parseXml(xml + after + extra)).toThrow(XmlError);
+      }),
+      300,
+    );
+  });
+
+  it('a raw `<` in any attribute value → XmlError', () => {
+    run(
+      fc.property(handWritten.filter(({ attributeSlots }) => attributeSlots.length > 0), fc.nat(), ({ xml, attributeSlots }, pick) => {
+        const position = attributeSlots[pick % attributeSlots.length];
+        expect(() => parseXml(xml.slice(0, position) + '<' + xml.slice(position))).toThrow(XmlError);
+      }),
+      300,
+    );
+  });
+
+  it('an entity no DTD declared, in any text or attribute value → XmlError (never left as written)', () => {
+    const undeclared = fc.stringMatching(/^[A-Za-z_][A-Za-z0-9._-]{0,7}$/).filter((name) => !['amp', 'lt', 'gt', 'quot', 'apos'].includes(name));
+    run(
+      fc.property(handWritten.filter(({ slots }) => slots.length > 0), undeclared, fc.nat(), ({ xml, slots }, name, pick) => {
+        const position = slots[pick % slots.length];
+        expect(() => parseXml(`${xml.slice(0, position)}&${name};${xml.slice(position)}`)).toThrow(XmlError);
+      }),
+      300,
+    );
+  });
+
+  it('CDATA content comes back verbatim: references and markup in it are not decoded', () => {
+    const content = xmlText.map((value) => value.replaceAll('\r', ''));
+    run(
+      fc.property(content, content, fc.boolean(), (before, inside, withChild) => {
+        const section = cdata(inside) as string;
+        const xml = `<a v="1">${writeValue(before, { next: () => 'entity' })}${withChild ? '<b/>' : ''}${section}</a>`;
+        expect(text(child(parseXml(xml), 'a'))).toBe(before + inside);
+      }),
+      300,
+    );
+  });
+});
+
+describe('the proxy reader and the simulator reader (another parser) read the same documents alike', () => {
+  const SOAP = 'http://www.w3.org/2003/05/soap-envelope';
+  /** Prefixed names and namespace declarations, as SOAP replies have them. */
+  const qualifiedName = fc.tuple(fc.constantFrom('', '', 'soap:', 'zm:'), elementName).map(([prefix, name]) => prefix + name);
+  const declarations = fc.subarray<[string, string]>([['xmlns', 'urn:zimbra'], ['xmlns:soap', SOAP], ['xmlns:zm', 'urn:zimbraMail']]);
+  const qualifiedAttribute = fc.constantFrom('v', 'w', 'id', 'x-y', 'type', 'xml:lang', 'soap:encodingStyle');
+  const { namespaced } = fc.letrec<{ namespaced: Element }>((tie) => ({
+    namespaced: fc.record({
+      name: qualifiedName,
+      attributes: fc
+        .tuple(declarations, fc.uniqueArray(fc.tuple(qualifiedAttribute, xmlText), { selector: ([name]) => name, maxLength: 3 }))
+        .map(([declared, others]) => [...declared, ...others]),
+      content: fc.array(fc.oneof({ depthSize: 'small' }, xmlText, tie('namespaced')), { maxLength: 4 }),
+    }),
+  }));
+  const tree = fc.oneof(element, namespaced);
+
+  /** The tree with the order of elements made explicit (toEqual ignores key order; elementNames does not). */
+  function shape(value: unknown): unknown {
+    if (Array.isArray(value)) return value.map(shape);
+    if (typeof value !== 'object' || value === null) return value;
+    const node = value as XmlNode;
+    return {
+      attributes: Object.keys(node).filter((k) => k.startsWith('@_')).sort().map((k) => [k, node[k]]),
+      text: node['#text'],
+      elements: elementNames(node).map((k) => [k, shape(node[k])]),
+    };
+  }
+  /** fast-xml-parser keeps the XML declaration as a `?xml` member; the proxy's reader leaves it out. */
+  const withoutDeclaration = (doc: XmlNode): XmlNode => Object.fromEntries(Object.entries(doc).filter(([k]) => !k.startsWith('?')));
+
+  it('for hand-written documents: prefixes, declarations, entities, references, CDATA, comments, a prolog', () => {
+    run(
+      fc.property(writtenBy(tree), ({ xml }) => {
+        expect(shape(parseXml(xml))).toEqual(shape(withoutDeclaration(simulatorParseXml(xml))));
+      }),
+      400,
+    );
+  });
+
+  it('for documents written by buildXml', () => {
+    run(
+      fc.property(tree, (root) => {
+        const xml = buildXml({ [root.name]: objectForm(root) });
+        expect(shape(parseXml(xml))).toEqual(shape(simulatorParseXml(xml)));
+      }),
+      300,
     );
   });
 });

@@ -1,4 +1,6 @@
-import { attrOrChild, buildXml, child, children, decodeEntities, hasNonXmlChar, parseXml, text, XmlError, XmlNode } from './xml';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { attr, attrOrChild, buildXml, child, children, decodeEntities, elementNames, hasNonXmlChar, parseXml, PROCESSING_INSTRUCTION, text, wellFormednessProblem, XmlError, XmlNode } from './xml';
 
 describe('parseXml', () => {
   it('keeps values as strings exactly as sent and decodes entities once', () => {
@@ -22,8 +24,9 @@ describe('parseXml', () => {
     expect(() => parseXml('')).toThrow(XmlError);
   });
 
-  it('does not expand unknown entities', () => {
-    expect(text(child(parseXml('<a>&nbsp;&x;</a>'), 'a'))).toBe('&nbsp;&x;');
+  it('refuses entities that are not declared (no DTD declares any), never expanding them', () => {
+    expect(() => parseXml('<a>&nbsp;</a>')).toThrow(XmlError);
+    expect(() => parseXml('<a v="&x;"/>')).toThrow(XmlError);
   });
 
   it('falls back from attribute to child element text (Zimbra §10)', () => {
@@ -31,6 +34,118 @@ describe('parseXml', () => {
     expect(attrOrChild(child(doc, 'r'), 'a')).toBe('1');
     expect(attrOrChild(child(doc, 'r'), 'b')).toBe('2');
     expect(attrOrChild(child(doc, 'r'), 'c')).toBeUndefined();
+  });
+});
+
+describe('parseXml is strict', () => {
+  it.each([
+    ['two roots', '<a/><b/>'],
+    ['two roots of one name', '<n>1</n><n>2</n>'],
+    ['text after the root', '<a/>junk'],
+    ['a reference after the root', '<a/>&amp;'],
+    ['text before the root', 'x<a/>'],
+    ['a `<` in an attribute value', '<a v="<"/>'],
+    ['an unquoted attribute value', '<a v=1/>'],
+    ['a duplicate attribute', '<a v="1" v="2"/>'],
+    ['`]]>` in text', '<a>]]></a>'],
+    ['a name with two colons', '<a:b:c/>'],
+    ['a name with an empty prefix', '<:a/>'],
+    ['an XML declaration that is not first', ' <?xml version="1.0"?><a/>'],
+    ['an element named __proto__', '<a><__proto__/></a>'],
+    ['an element named constructor', '<a><constructor>1</constructor></a>'],
+    ['a lowercase doctype', '<!doctype a><a/>'],
+    ['a reference to a control character in a document declared XML 1.1', '<?xml version="1.1"?><a>&#x1;</a>'],
+    ['a raw control character in a document declared XML 1.1', '<?xml version="1.1"?><a>\u0085\u0001</a>'],
+  ])('refuses %s', (_name, xml) => {
+    expect(() => parseXml(xml)).toThrow(XmlError);
+  });
+
+  it('leaves out the XML declaration, comments and processing instructions', () => {
+    expect(parseXml('<?xml version="1.0"?>\n<!-- c --><r><?pi x?>a<!-- b -->c</r>\n<!-- d -->')).toEqual({ r: 'ac' });
+  });
+
+  it('removes namespace prefixes and declarations, from elements and attributes', () => {
+    const doc = parseXml('<soap:Envelope xmlns:soap="urn:s" xmlns="urn:d"><soap:Body soap:x="1" xml:lang="en"><b xmlns=""/></soap:Body></soap:Envelope>');
+    expect(doc).toEqual({ Envelope: { Body: { '@_x': '1', '@_lang': 'en', b: '' } } });
+  });
+
+  it('reads an element named like an Object.prototype member as any other', () => {
+    const doc = parseXml('<r><toString>1</toString><toString>2</toString><hasOwnProperty/></r>');
+    expect(children(child(doc, 'r'), 'toString').map(text)).toEqual(['1', '2']);
+    expect(Object.keys(child(doc, 'r') ?? {})).toEqual(['toString', 'hasOwnProperty']);
+  });
+
+  it('keeps mixed content as one text, in order, with the children beside it', () => {
+    expect(parseXml('<r v="1">a<b/>b<![CDATA[&lt;]]>c<b>x</b>\n</r>')).toEqual({ r: { '@_v': '1', '#text': 'ab&lt;c\n', b: ['', 'x'] } });
+  });
+
+  it('allows 100 levels of nesting and refuses 101', () => {
+    const deep = (n: number) => '<x>'.repeat(n) + '</x>'.repeat(n);
+    expect(() => parseXml(deep(100))).not.toThrow();
+    expect(() => parseXml(deep(101))).toThrow(/nested deeper than 100/);
+  });
+
+  it('reads any number of distinct names alike (names are remembered only up to a bound)', () => {
+    for (let round = 0; round < 2; round++) {
+      const names = Array.from({ length: 1_500 }, (_, i) => `e${i}`);
+      const doc = child(parseXml(`<r>${names.map((n) => `<p:${n} p:${n}="${n}"/>`).join('')}</r>`), 'r');
+      expect(elementNames(doc)).toEqual(names);
+      expect(names.every((n) => attr(child(doc, n), n) === n)).toBe(true);
+    }
+    expect(() => parseXml('<r><x:__proto__/></r>')).toThrow(XmlError);
+  });
+
+  it('reads the next document correctly after refusing one half-way', () => {
+    for (const bad of ['<a><b>', '<a><b v="<"/></a>', '<a>&bogus;</a>', '<x>'.repeat(200)]) {
+      expect(() => parseXml(bad)).toThrow(XmlError);
+      expect(parseXml('<r><n k="1"/></r>')).toEqual({ r: { n: [{ '@_k': '1' }] } });
+    }
+  });
+});
+
+describe('wellFormednessProblem', () => {
+  it.each([
+    ['<a><b>x</a>', 'element <b> is closed by </a>'],
+    ['<a/></b>', 'closing tag </b> has no matching start tag'],
+    ['<a><b>', 'element <b> is not closed'],
+    ['<a t="x<y"/>', 'an attribute value must not contain <'],
+    ['<a>]]></a>', ']]> may only end a CDATA section'],
+    ['<a><p:b/></a>', 'the namespace prefix of p:b is not declared'],
+    ['<a p:v="1"/>', 'the namespace prefix of p:v is not declared'],
+    ['<a><?php x?></a>', PROCESSING_INSTRUCTION],
+    ['<!DOCTYPE a><a/>', 'DTDs are not accepted'],
+    ['<a>\uD800</a>', 'holds a character XML 1.0 forbids (a lone surrogate)'],
+  ])('%j: %s', (xml, problem) => {
+    expect(wellFormednessProblem(xml)).toBe(problem);
+  });
+
+  it('refuses a reference to a control character whatever XML version is declared', () => {
+    expect(wellFormednessProblem('<?xml version="1.1"?><a v="&#x1;"/>')).toBe('malformed character entity');
+  });
+
+  it.each(['<a/>', '<a xmlns:p="u"><p:b p:v="1" xml:lang="en"/></a>', '<a><![CDATA[<?x]]><!-- <?y --></a>'])('accepts %j', (xml) => {
+    expect(wellFormednessProblem(xml)).toBeUndefined();
+  });
+
+  it('forgets a prefix declared by an element once it is closed, and checks the next document afresh', () => {
+    expect(wellFormednessProblem('<a><b xmlns:p="u"/><p:c/></a>')).toBe('the namespace prefix of p:c is not declared');
+    expect(wellFormednessProblem('<a><b>')).toBe('element <b> is not closed');
+    expect(wellFormednessProblem('<a xmlns:p="u"><p:c/></a>')).toBeUndefined();
+  });
+});
+
+describe('the proxy reads XML with saxes only', () => {
+  /** Every .ts file under `dir`. */
+  const sources = (dir: string): string[] =>
+    readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
+      entry.isDirectory() ? sources(join(dir, entry.name)) : entry.name.endsWith('.ts') ? [join(dir, entry.name)] : [],
+    );
+  const src = join(__dirname, '..');
+  const importsFastXmlParser = (file: string) => /(?:from\s+|require\(\s*|import\(\s*)['"]fast-xml-parser['"]/.test(readFileSync(file, 'utf8'));
+
+  it('fast-xml-parser is imported only by the simulator (its reader of our requests)', () => {
+    const importers = sources(src).filter(importsFastXmlParser).map((file) => relative(src, file).split('\\').join('/'));
+    expect(importers).toEqual(['simulator/xml-reader.ts']);
   });
 });
 

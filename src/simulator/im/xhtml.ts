@@ -1,4 +1,4 @@
-import { parseXml } from '../../soap/xml';
+import { parseXml } from '../xml-reader';
 
 /**
  * The XHTML handling of IMSendMessage (§12.5): HTML named entities become numeric ones, the result
