@@ -227,6 +227,16 @@ describe('configureChatRequest', () => {
     expect(wire(configureChatRequest('t', sneaky))).toBe('<IMModifyChatRequest xmlns="urn:zimbraIM" thread="t" op="configure"/>');
   });
 
+  it('leaves out empty values (the upstream would skip them) and keeps the rest of a configuration read', () => {
+    const read = { subject: '', admins: [], logsUrl: '', moderated: false, owners: ['alice@example.com'], occupantCount: 1 };
+    expect(wire(configureChatRequest('t', read))).toBe(
+      '<IMModifyChatRequest xmlns="urn:zimbraIM" thread="t" op="configure">' +
+        '<var name="moderated">0</var>' +
+        '<var name="owners" multi="1"><value>alice@example.com</value></var>' +
+        '</IMModifyChatRequest>',
+    );
+  });
+
   it('round-trips through the reader', () => {
     const settings = { publicRoom: false, maxUsers: 10, description: ' <"d"> &\n', whois: ['anyone'], admins: ['carol@example.com'] };
     const request = child(parseXml(wire(configureChatRequest('t', settings))), 'IMModifyChatRequest') as XmlNode;

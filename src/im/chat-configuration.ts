@@ -218,16 +218,22 @@ function configurationErrorDetail(error: string): string {
 
 // ---- IMModifyChat op=configure (§12.7) -----------------------------------------------------------
 
+/** An empty text or list: the upstream skips such a var, so it cannot clear a setting (§12.7). */
+function isEmptySetting(value: unknown): boolean {
+  return value === '' || (Array.isArray(value) && value.length === 0);
+}
+
 /**
  * `<var name>value</var>` per setting given, `<var name multi="1"><value>…</value></var>` for lists,
- * in table order. Read-only settings and names outside the table are never sent (validation rejects
- * them first). The upstream skips empty values, so validation does not let them through either.
+ * in table order. Read-only settings, names outside the table and empty values are never sent: a
+ * configuration read sent back as it is holds the first and the last, and the upstream would skip
+ * an empty value anyway.
  */
 export function configureChatRequest(thread: string, settings: WritableRoomSettings): RequestBody {
   const vars: XmlNode[] = [];
   const given = settings as Record<string, unknown>;
   for (const spec of ROOM_SETTINGS as readonly RoomSettingSpec[]) {
-    if (spec.readOnly || given[spec.key] === undefined) continue;
+    if (spec.readOnly || given[spec.key] === undefined || isEmptySetting(given[spec.key])) continue;
     const values = settingToWire(spec, given[spec.key]);
     vars.push(spec.type === 'string[]' ? { '@_name': spec.wire, '@_multi': '1', value: values } : { '@_name': spec.wire, '#text': values[0] });
   }
