@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
 import { ApiOperation, ApiParam, ApiParamOptions, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { BearerToken } from '../auth/bearer-token.decorator';
-import { ApiAuthenticated, ApiBodyProblems, ApiInvalidParameters, ApiProblem, ApiRateLimited, ApiUpstream } from '../common/api-responses';
+import { ApiAuthenticated, ApiBodyProblems, ApiInvalidParameters, ApiPathParameters, ApiProblem, ApiRateLimited, ApiUpstream } from '../common/api-responses';
 import { ChatSummaryDto } from '../roster/dto/contact.dto';
 import { ChatsService } from './chats.service';
 import { ChatDto, CreateChatDto, InvitationDto, PostMessageDto, SentMessageDto, TypingDto } from './dto/chat.dto';
@@ -65,7 +65,8 @@ export class ChatsController {
     schema: { type: 'integer', minimum: 1, maximum: MAX_HISTORY_LIMIT, default: DEFAULT_HISTORY_LIMIT },
     description: `How many messages, 1..${MAX_HISTORY_LIMIT} (default ${DEFAULT_HISTORY_LIMIT}).`,
   })
-  @ApiInvalidParameters('thread', 'after', 'before', 'limit')
+  @ApiPathParameters('thread')
+  @ApiInvalidParameters('after', 'before', 'limit')
   @ApiProblem(404, NO_SUCH_CHAT)
   @ApiUpstream()
   get(
@@ -86,7 +87,7 @@ export class ChatsController {
   @Post(':thread/messages')
   @ApiOperation({ summary: 'Send a message into a chat' })
   @ApiParam(THREAD_PARAM)
-  @ApiInvalidParameters('thread')
+  @ApiPathParameters('thread')
   @ApiBodyProblems()
   @ApiProblem(403, 'The room refused the message: `forbidden`, `not_allowed`, `not_acceptable`, `not_authorized`.')
   @ApiProblem(404, `${NO_SUCH_CHAT} \`item_not_found\`: the room refused the message as addressed to no one.`)
@@ -106,7 +107,7 @@ export class ChatsController {
   @ApiOperation({ summary: 'Say typing started or stopped' })
   @ApiParam(THREAD_PARAM)
   @HttpCode(204)
-  @ApiInvalidParameters('thread')
+  @ApiPathParameters('thread')
   @ApiBodyProblems()
   @ApiProblem(404, NO_SUCH_CHAT)
   @ApiProblem(409, '`chat.ADDRESS_UNKNOWN`: the address of the thread (a room this session has not joined) is not known.')
@@ -120,7 +121,7 @@ export class ChatsController {
   @ApiOperation({ summary: 'Close a chat' })
   @ApiParam(THREAD_PARAM)
   @HttpCode(204)
-  @ApiInvalidParameters('thread')
+  @ApiPathParameters('thread')
   @ApiBodyProblems()
   @ApiProblem(404, NO_SUCH_CHAT)
   @ApiUpstream()
@@ -133,7 +134,7 @@ export class ChatsController {
   @ApiOperation({ summary: 'Invite someone into a chat' })
   @ApiParam(THREAD_PARAM)
   @HttpCode(204)
-  @ApiInvalidParameters('thread')
+  @ApiPathParameters('thread')
   @ApiBodyProblems()
   @ApiProblem(404, NO_SUCH_CHAT)
   @ApiUpstream()

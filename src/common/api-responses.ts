@@ -74,6 +74,19 @@ export const ApiBodyProblems = (): MethodDecorator =>
     ApiProblem(415, '`request.UNSUPPORTED_MEDIA_TYPE`: a body that is not `application/json`.'),
   );
 
-/** Path, query or header parameters checked before any upstream call (and a URL with broken percent-encoding). */
+/** Query or header parameters checked before any upstream call. */
 export const ApiInvalidParameters = (...names: string[]): MethodDecorator =>
-  ApiProblem(400, `\`request.INVALID\`: an invalid ${names.map((name) => `\`${name}\``).join(', ')} (one \`errors\` entry each), or a malformed URL.`);
+  ApiProblem(400, `\`request.INVALID\`: an invalid ${names.map((name) => `\`${name}\``).join(', ')} (one \`errors\` entry each).`);
+
+/** The router's limit on one path parameter (`maxParamLength` in app.setup.ts). */
+export const MAX_PATH_PARAMETER_LENGTH = 1_000;
+
+/**
+ * Path parameters: checked before any upstream call (400, as is a URL with broken percent-encoding),
+ * and one longer than the router takes is refused before routing (414).
+ */
+export const ApiPathParameters = (...names: string[]): MethodDecorator =>
+  applyDecorators(
+    ApiProblem(400, `\`request.INVALID\`: an invalid ${names.map((name) => `\`${name}\``).join(', ')}, or a URL with broken percent-encoding.`),
+    ApiProblem(414, `\`request.URI_TOO_LONG\`: a path parameter over ${MAX_PATH_PARAMETER_LENGTH} characters (percent-encoded).`),
+  );

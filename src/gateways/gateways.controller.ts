@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { BearerToken } from '../auth/bearer-token.decorator';
-import { ApiAuthenticated, ApiBodyProblems, ApiInvalidParameters, ApiProblem, ApiRateLimited, ApiUpstream } from '../common/api-responses';
+import { ApiAuthenticated, ApiBodyProblems, ApiPathParameters, ApiProblem, ApiRateLimited, ApiUpstream } from '../common/api-responses';
 import { GatewayDto, RegisterGatewayDto } from './dto/gateway.dto';
 import { GatewayTypePipe } from './gateway-type.pipe';
 import { GatewaysService } from './gateways.service';
@@ -27,7 +27,7 @@ export class GatewaysController {
   @Put(':type/registration')
   @HttpCode(204)
   @ApiOperation({ summary: 'Register on a gateway' })
-  @ApiInvalidParameters('type')
+  @ApiPathParameters('type')
   @ApiBodyProblems()
   @UNKNOWN_TYPE
   @ApiUpstream()
@@ -39,7 +39,7 @@ export class GatewaysController {
   @Delete(':type/registration')
   @HttpCode(204)
   @ApiOperation({ summary: 'Remove a gateway registration' })
-  @ApiInvalidParameters('type')
+  @ApiPathParameters('type')
   @ApiBodyProblems()
   @UNKNOWN_TYPE
   @ApiUpstream()
@@ -51,7 +51,7 @@ export class GatewaysController {
   @Post(':type/reconnect')
   @HttpCode(204)
   @ApiOperation({ summary: 'Reconnect a gateway registration' })
-  @ApiInvalidParameters('type')
+  @ApiPathParameters('type')
   @ApiBodyProblems()
   @UNKNOWN_TYPE
   @ApiProblem(409, '`conflict`: there is no registration to reconnect.')

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Put } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { BearerToken } from '../auth/bearer-token.decorator';
-import { ApiAuthenticated, ApiBodyProblems, ApiInvalidParameters, ApiRateLimited, ApiUpstream } from '../common/api-responses';
+import { ApiAuthenticated, ApiBodyProblems, ApiPathParameters, ApiRateLimited, ApiUpstream } from '../common/api-responses';
 import { PrivacyListDto, SetPrivacyListDto } from './dto/privacy-list.dto';
 import { PrivacyListNamePipe } from './privacy-list-name.pipe';
 import { PrivacyService } from './privacy.service';
@@ -16,7 +16,7 @@ export class PrivacyController {
   /** Reads a privacy list; `default` is the default list (empty when the user has none). */
   @Get(':name')
   @ApiOperation({ summary: 'Read a privacy list' })
-  @ApiInvalidParameters('name')
+  @ApiPathParameters('name')
   @ApiUpstream('`roster.TIMEOUT`: the list never arrived (the IM server sends nothing for a list that does not exist).')
   get(@BearerToken() token: string, @Param('name', PrivacyListNamePipe) name: string): Promise<PrivacyListDto> {
     return this.privacy.getList(token, name);
@@ -26,7 +26,7 @@ export class PrivacyController {
   @Put(':name')
   @HttpCode(204)
   @ApiOperation({ summary: 'Replace a privacy list' })
-  @ApiInvalidParameters('name')
+  @ApiPathParameters('name')
   @ApiBodyProblems()
   @ApiUpstream()
   set(

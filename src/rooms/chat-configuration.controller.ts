@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, Patch } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { BearerToken } from '../auth/bearer-token.decorator';
 import { ChatThreadPipe } from '../chats/thread.pipe';
-import { ApiAuthenticated, ApiBodyProblems, ApiInvalidParameters, ApiProblem, ApiRateLimited, ApiUpstream } from '../common/api-responses';
+import { ApiAuthenticated, ApiBodyProblems, ApiPathParameters, ApiProblem, ApiRateLimited, ApiUpstream } from '../common/api-responses';
 import { ChatConfigurationDto, UpdateConfigurationDto } from './dto/rooms.dto';
 import { ConfigurationRead } from './rooms.controller';
 import { RoomsService } from './rooms.service';
@@ -36,7 +36,7 @@ export class ChatConfigurationController {
   @Patch(':thread/configuration')
   @HttpCode(204)
   @ApiOperation({ summary: 'Change a room\'s settings' })
-  @ApiInvalidParameters('thread')
+  @ApiPathParameters('thread')
   @ApiBodyProblems()
   @ApiProblem(403, '`im.NOT_ALLOWED`: only an owner inside the room may configure it.')
   @ApiProblem(404, '`not_found`: no such chat.')

@@ -1,7 +1,7 @@
 import { applyDecorators, Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiOperation, ApiQuery, ApiQueryOptions, ApiTags } from '@nestjs/swagger';
 import { BearerToken } from '../auth/bearer-token.decorator';
-import { ApiAuthenticated, ApiBodyProblems, ApiInvalidParameters, ApiProblem, ApiRateLimited, ApiUpstream } from '../common/api-responses';
+import { ApiAuthenticated, ApiBodyProblems, ApiInvalidParameters, ApiPathParameters, ApiProblem, ApiRateLimited, ApiUpstream } from '../common/api-responses';
 import { BareJidPipe, DomainNamePipe } from '../common/bare-jid.pipe';
 import { ChatConfigurationDto, JoinResultDto, JoinRoomDto, NamedAddressDto } from './dto/rooms.dto';
 import { OwnerFlag } from './route-params';
@@ -19,7 +19,8 @@ export const OWNER_QUERY: ApiQueryOptions = {
 export const ConfigurationRead = (target: string): MethodDecorator =>
   applyDecorators(
     ApiQuery(OWNER_QUERY),
-    ApiInvalidParameters(target, 'owner'),
+    ApiPathParameters(target),
+    ApiInvalidParameters('owner'),
     ApiProblem(403, '`not_allowed`: the owner form was asked for by someone who is not an owner.'),
     ApiProblem(404, '`not_found` (unknown chat or room), `not_a_conference_room`.'),
     ApiUpstream('`no_response_from_remote`: the room did not answer.'),
@@ -43,7 +44,7 @@ export class ConferenceServicesController {
   /** The public rooms of a service, e.g. `conference.example.com`. */
   @Get(':service/rooms')
   @ApiOperation({ summary: 'List the public rooms of a conference service' })
-  @ApiInvalidParameters('service')
+  @ApiPathParameters('service')
   @ApiProblem(404, '`im.NOT_A_CONFERENCE_SERVICE`.')
   @ApiUpstream('`im.NO_RESPONSE`: the service did not answer.')
   listRooms(@BearerToken() token: string, @Param('service', DomainNamePipe) service: string): Promise<NamedAddressDto[]> {
@@ -65,7 +66,7 @@ export class RoomsController {
   @Post(':address/join')
   @HttpCode(200)
   @ApiOperation({ summary: 'Join or create a room' })
-  @ApiInvalidParameters('address')
+  @ApiPathParameters('address')
   @ApiBodyProblems()
   @ApiProblem(403, 'The room refused: `PasswordRequired`, `Banned`, `NotAllowed`, `NotAMember`.')
   @ApiProblem(404, '`NoSuchRoom`.')

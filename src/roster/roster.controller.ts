@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { BearerToken } from '../auth/bearer-token.decorator';
-import { ApiAuthenticated, ApiBodyProblems, ApiInvalidParameters, ApiProblem, ApiRateLimited, ApiUpstream } from '../common/api-responses';
+import { ApiAuthenticated, ApiBodyProblems, ApiPathParameters, ApiProblem, ApiRateLimited, ApiUpstream } from '../common/api-responses';
 import { BareJidPipe } from '../common/bare-jid.pipe';
 import { AddContactDto, AnswerSubscriptionDto, ContactAddressDto, RosterDto, UpdateContactDto } from './dto/contact.dto';
 import { RosterService } from './roster.service';
@@ -37,7 +37,7 @@ export class RosterController {
   /** Renames or regroups a contact; 404 `not_found` when the address is not a contact (add it with POST). */
   @Put('contacts/:address')
   @ApiOperation({ summary: 'Rename or regroup a contact' })
-  @ApiInvalidParameters('address')
+  @ApiPathParameters('address')
   @ApiBodyProblems()
   @ApiProblem(404, '`not_found`: the address is not a contact.')
   @UNRESOLVED('the address')
@@ -57,7 +57,7 @@ export class RosterController {
   @Delete('contacts/:address')
   @HttpCode(204)
   @ApiOperation({ summary: 'Remove a contact' })
-  @ApiInvalidParameters('address')
+  @ApiPathParameters('address')
   @ApiBodyProblems()
   @UNRESOLVED('the address')
   @ApiUpstream()
@@ -69,7 +69,7 @@ export class RosterController {
   @Post('requests/:address')
   @HttpCode(204)
   @ApiOperation({ summary: 'Answer a subscription request' })
-  @ApiInvalidParameters('address')
+  @ApiPathParameters('address')
   @ApiBodyProblems()
   @ApiUpstream()
   answer(
