@@ -20,8 +20,16 @@ describe('ROOM_SETTINGS', () => {
   });
 
   it.each(ROOM_SETTINGS.map((s) => [s.key, s] as const))('%s survives a round trip through the wire form', (_key, spec) => {
-    const sample = { boolean: true, int: 30, string: 'x y', 'string[]': ['moderator', 'visitor'], timestamp: '2024-01-02T03:04:05.000Z' }[spec.type];
+    const list = 'items' in spec && Array.isArray(spec.items) ? [...spec.items].reverse() : ['alice@example.com', 'bob@example.com'];
+    const sample = { boolean: true, int: 30, string: 'x y', 'string[]': list, timestamp: '2024-01-02T03:04:05.000Z' }[spec.type];
     expect(settingFromWire(spec, settingToWire(spec, sample))).toEqual(sample);
+  });
+
+  it('keeps only the fixed words of a list of them, so a read list can be written back', () => {
+    const whois = ROOM_SETTINGS.find((s) => s.key === 'whois')!;
+    const owners = ROOM_SETTINGS.find((s) => s.key === 'owners')!;
+    expect(settingFromWire(whois, ['anyone', 'everybody', '', 'moderators'])).toEqual(['anyone', 'moderators']);
+    expect(settingFromWire(owners, ['alice@example.com', '', 'anything'])).toEqual(['alice@example.com', 'anything']);
   });
 });
 

@@ -87,11 +87,17 @@ export function roomSetting(key: string): RoomSettingSpec | undefined {
 
 // ---- values, both directions ---------------------------------------------------------------------
 
-/** A var's value as JSON, or undefined when the text does not fit the type (the setting is then left out). */
+/**
+ * A var's value as JSON, or undefined when the text does not fit the type (the setting is then left
+ * out). A list of fixed words keeps only those words, like every value that must fit its type: what
+ * is read can then be written back as it is.
+ */
 export function settingFromWire(spec: RoomSettingSpec, values: string[]): unknown {
   switch (spec.type) {
-    case 'string[]':
-      return values.filter((v) => v !== '');
+    case 'string[]': {
+      const words = Array.isArray(spec.items) ? (spec.items as readonly string[]) : undefined;
+      return values.filter((v) => v !== '' && (words === undefined || words.includes(v)));
+    }
     case 'string':
       return values[0] ?? '';
     case 'boolean': {

@@ -82,8 +82,9 @@ function responseDocumentationFor(spec: RoomSettingSpec): ApiPropertyOptions {
         ...readOnly,
       };
     case 'string[]': {
-      const what = spec.items === 'address' ? ' Bare addresses.' : Array.isArray(spec.items) ? ` Usually ${spec.items.map((v) => `\`${v}\``).join(', ')}.` : '';
-      return { type: String, isArray: true, description: `${upstream}${what} May be empty.`, ...readOnly };
+      const items = Array.isArray(spec.items) ? { enum: [...spec.items] } : {};
+      const what = spec.items === 'address' ? ' Bare addresses.' : Array.isArray(spec.items) ? ' Other values the room reports are left out.' : '';
+      return { type: String, isArray: true, description: `${upstream}${what} May be empty.`, ...items, ...readOnly };
     }
   }
 }
