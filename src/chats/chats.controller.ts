@@ -90,9 +90,10 @@ export class ChatsController {
   @ApiPathParameters('thread')
   @ApiBodyProblems()
   @ApiProblem(403, 'The room refused the message: `forbidden`, `not_allowed`, `not_acceptable`, `not_authorized`.')
-  @ApiProblem(404, `${NO_SUCH_CHAT} \`item_not_found\`: the room refused the message as addressed to no one.`)
+  @ApiProblem(404, `${NO_SUCH_CHAT} \`item_not_found\`: the recipient does not exist.`)
   @ApiProblem(409, '`chat.ADDRESS_UNKNOWN`: the address of the thread (a room this session has not joined) is not known and `to` is absent.')
   @ApiProblem(422, '`im.INVALID_ADDRESS`: the IM server cannot resolve `to`.')
+  @ApiProblem(502, 'Any other condition the room refused the message with, as the code.')
   @ApiUpstream(`${NO_ECHO} \`remote_server_timeout\`: the room did not answer.`)
   post(
     @BearerToken() token: string,
