@@ -13,7 +13,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .setDescription('JSON REST front for the Zimbra IM SOAP API. Events: WebSocket /v1/events (see asyncapi.yaml).')
     .setVersion('1')
     .setLicense('MIT', 'https://opensource.org/license/mit')
-    // Relative: the document works wherever the service is deployed, behind any host or prefix-free proxy.
+    // Relative: the document works on whatever host and port serve it.
     .addServer('/')
     // The token is the IM server's, passed through: opaque to clients (no bearerFormat).
     .addSecurity('bearer', { type: 'http', scheme: 'bearer', description: 'The token from POST /v1/sessions.' })
