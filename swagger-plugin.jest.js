@@ -9,6 +9,7 @@ const { options } = nestCli.compilerOptions.plugins.find((p) => p.name === '@nes
 
 module.exports = {
   name: 'nestjs-swagger-transformer',
-  version: 1,
+  // Part of ts-jest's cache key: changed plugin options recompile the files they affect.
+  version: `1:${JSON.stringify(options)}`,
   factory: (compiler) => plugin.before(options, compiler.program),
 };

@@ -6,6 +6,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppModule } from './app.module';
+import { MAX_PATH_PARAMETER_LENGTH } from './common/api-responses';
 import { registerJsonBodyParser } from './common/json-body';
 import { ProblemFilter, problemFrameworkErrors } from './common/problem.filter';
 import { createLogger, logRequests, nestLogger } from './common/request-log';
@@ -70,7 +71,7 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
     // Errors Fastify raises before routing (bad percent-encoding …) are problems too.
     frameworkErrors: config.corsOrigins.length > 0 ? withCorsHeaders(problemFrameworkErrors, config.corsOrigins) : problemFrameworkErrors,
     // Room for a percent-encoded 320-character address in a path parameter.
-    routerOptions: { maxParamLength: 1_000 },
+    routerOptions: { maxParamLength: MAX_PATH_PARAMETER_LENGTH },
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forConfig(config), adapter, {
     bufferLogs: true,

@@ -1,6 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiParam, ApiParamOptions, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiParam, ApiParamOptions, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { BearerToken } from '../auth/bearer-token.decorator';
+import { ApiAuthenticated, ApiBodyProblems, ApiInvalidParameters, ApiPathParameters, ApiProblem, ApiRateLimited, ApiUpstream } from '../common/api-responses';
 import { ChatSummaryDto } from '../roster/dto/contact.dto';
 import { ChatsService } from './chats.service';
 import { ChatDto, CreateChatDto, InvitationDto, PostMessageDto, SentMessageDto, TypingDto } from './dto/chat.dto';
@@ -13,24 +14,34 @@ const THREAD_PARAM: ApiParamOptions = {
   schema: { type: 'string', minLength: 1, maxLength: MAX_CHAT_THREAD_LENGTH, example: 'chat-alice%example.com-0' },
 };
 
+const NO_SUCH_CHAT = '`not_found`: no open chat with that thread.';
+const NO_ECHO = '`message.NO_ECHO`: the IM server did not echo the message within `ROSTER_TIMEOUT_MS` (it may still have gone out).';
+
 /**
  * 1:1 chats (and sending into any chat). Sends answer with the real thread and seq from the upstream's
  * echo; when it does not come in time: 504 `message.NO_ECHO` (the message may still have gone out).
  */
 @ApiTags('chats')
-@ApiBearerAuth()
+@ApiAuthenticated()
+@ApiRateLimited()
 @Controller('v1/chats')
 export class ChatsController {
   constructor(private readonly chats: ChatsService) {}
 
   /** Open chats and their participants (nicknames in rooms). */
   @Get()
+  @ApiOperation({ summary: 'List open chats' })
+  @ApiUpstream()
   list(@BearerToken() token: string): Promise<ChatSummaryDto[]> {
     return this.chats.list(token);
   }
 
   /** Starts a 1:1 chat (or continues the open one with that partner) with a first message. */
   @Post()
+  @ApiOperation({ summary: 'Start a chat with a first message' })
+  @ApiBodyProblems()
+  @ApiProblem(422, '`im.INVALID_ADDRESS`: the IM server cannot resolve `to`.')
+  @ApiUpstream(NO_ECHO)
   start(@BearerToken() token: string, @Body() body: CreateChatDto): Promise<SentMessageDto> {
     return this.chats.start(token, body.to, { text: body.text, html: body.html });
   }
@@ -44,6 +55,7 @@ export class ChatsController {
    * messages; an unnumbered one (seq 0, `SYSTEM`) comes with the numbered message after it.
    */
   @Get(':thread')
+  @ApiOperation({ summary: 'Read a chat and a page of its history' })
   @ApiParam(THREAD_PARAM)
   @ApiQuery({ name: 'after', required: false, schema: { type: 'integer', minimum: 0 }, description: 'Only messages with a greater seq; the page is the oldest of them (0 = from the start).' })
   @ApiQuery({ name: 'before', required: false, schema: { type: 'integer', minimum: 0 }, description: 'Only messages with a smaller seq; without `after`, the page is the newest of them.' })
@@ -53,6 +65,10 @@ export class ChatsController {
     schema: { type: 'integer', minimum: 1, maximum: MAX_HISTORY_LIMIT, default: DEFAULT_HISTORY_LIMIT },
     description: `How many messages, 1..${MAX_HISTORY_LIMIT} (default ${DEFAULT_HISTORY_LIMIT}).`,
   })
+  @ApiPathParameters('thread')
+  @ApiInvalidParameters('after', 'before', 'limit')
+  @ApiProblem(404, NO_SUCH_CHAT)
+  @ApiUpstream()
   get(
     @BearerToken() token: string,
     @Param('thread', ChatThreadPipe) thread: string,
@@ -69,7 +85,16 @@ export class ChatsController {
    * and `to` is absent.
    */
   @Post(':thread/messages')
+  @ApiOperation({ summary: 'Send a message into a chat' })
   @ApiParam(THREAD_PARAM)
+  @ApiPathParameters('thread')
+  @ApiBodyProblems()
+  @ApiProblem(403, 'The room refused the message: `forbidden`, `not_allowed`, `not_acceptable`, `not_authorized`.')
+  @ApiProblem(404, `${NO_SUCH_CHAT} \`item_not_found\`: the recipient does not exist.`)
+  @ApiProblem(409, '`chat.ADDRESS_UNKNOWN`: the address of the thread (a room this session has not joined) is not known and `to` is absent.')
+  @ApiProblem(422, '`im.INVALID_ADDRESS`: the IM server cannot resolve `to`.')
+  @ApiProblem(502, 'Any other condition the room refused the message with, as the code.')
+  @ApiUpstream(`${NO_ECHO} \`remote_server_timeout\`: the room did not answer.`)
   post(
     @BearerToken() token: string,
     @Param('thread', ChatThreadPipe) thread: string,
@@ -80,24 +105,40 @@ export class ChatsController {
 
   /** Typing started or stopped; the other side gets a `typing` event. */
   @Put(':thread/typing')
+  @ApiOperation({ summary: 'Say typing started or stopped' })
   @ApiParam(THREAD_PARAM)
   @HttpCode(204)
+  @ApiPathParameters('thread')
+  @ApiBodyProblems()
+  @ApiProblem(404, NO_SUCH_CHAT)
+  @ApiProblem(409, '`chat.ADDRESS_UNKNOWN`: the address of the thread (a room this session has not joined) is not known.')
+  @ApiUpstream()
   typing(@BearerToken() token: string, @Param('thread', ChatThreadPipe) thread: string, @Body() body: TypingDto): Promise<void> {
     return this.chats.typing(token, thread, body.typing);
   }
 
   /** Closes the chat (leaves the room); a `chatClosed` event follows. */
   @Delete(':thread')
+  @ApiOperation({ summary: 'Close a chat' })
   @ApiParam(THREAD_PARAM)
   @HttpCode(204)
+  @ApiPathParameters('thread')
+  @ApiBodyProblems()
+  @ApiProblem(404, NO_SUCH_CHAT)
+  @ApiUpstream()
   close(@BearerToken() token: string, @Param('thread', ChatThreadPipe) thread: string): Promise<void> {
     return this.chats.close(token, thread);
   }
 
   /** Invites someone; a 1:1 chat becomes a room first (same thread). The invitee gets an `invitation` event. */
   @Post(':thread/invitations')
+  @ApiOperation({ summary: 'Invite someone into a chat' })
   @ApiParam(THREAD_PARAM)
   @HttpCode(204)
+  @ApiPathParameters('thread')
+  @ApiBodyProblems()
+  @ApiProblem(404, NO_SUCH_CHAT)
+  @ApiUpstream()
   invite(@BearerToken() token: string, @Param('thread', ChatThreadPipe) thread: string, @Body() body: InvitationDto): Promise<void> {
     return this.chats.invite(token, thread, body.address, body.message);
   }

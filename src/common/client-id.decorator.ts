@@ -5,12 +5,12 @@ import { ProblemException } from './problem';
 export const CLIENT_ID_HEADER = 'x-client-id';
 /** The client a REST call speaks for when it names none. */
 export const DEFAULT_CLIENT_ID = 'rest';
-const CLIENT_ID = /^[\w.:-]{1,128}$/;
+export const CLIENT_ID_PATTERN = /^[\w.:-]{1,128}$/;
 
 /** Checks a client id from a header or a socket URL; undefined when absent. */
 export function checkClientId(value: string | null | undefined, field: string): string | undefined {
   if (value === undefined || value === null) return undefined;
-  if (!CLIENT_ID.test(value)) {
+  if (!CLIENT_ID_PATTERN.test(value)) {
     throw ProblemException.invalid([{ field, message: `${field} must be 1 to 128 letters, digits, '_', '.', ':' or '-'` }]);
   }
   return value;

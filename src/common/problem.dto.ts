@@ -1,5 +1,5 @@
-import { ApiProperty, ApiPropertyOptional, ApiResponse, getSchemaPath } from '@nestjs/swagger';
-import { PROBLEM_CONTENT_TYPE, ProblemDocument, ProblemFieldError, ProblemUpstream } from './problem';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ProblemDocument, ProblemFieldError, ProblemUpstream } from './problem';
 
 /** OpenAPI schema of the problem+json error body (see `problem.ts`). */
 export class ProblemFieldErrorDto implements ProblemFieldError {
@@ -43,6 +43,3 @@ export class ProblemDto implements ProblemDocument {
   upstream?: ProblemUpstreamDto;
 }
 
-/** An error answer of a route in the OpenAPI document: problem+json with the ProblemDto schema. */
-export const problemResponse = (status: number, description: string): MethodDecorator =>
-  ApiResponse({ status, description, content: { [PROBLEM_CONTENT_TYPE]: { schema: { $ref: getSchemaPath(ProblemDto) } } } });

@@ -1,24 +1,24 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
-import { ApiBearerAuth, ApiResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { BearerToken } from '../auth/bearer-token.decorator';
-import { PROBLEM_CONTENT_TYPE } from '../common/problem';
-import { ProblemDto } from '../common/problem.dto';
+import { ApiAuthenticated, ApiBodyProblems, ApiPathParameters, ApiProblem, ApiRateLimited, ApiUpstream } from '../common/api-responses';
 import { GatewayDto, RegisterGatewayDto } from './dto/gateway.dto';
 import { GatewayTypePipe } from './gateway-type.pipe';
 import { GatewaysService } from './gateways.service';
 
-const problem = (status: number, description: string): MethodDecorator =>
-  ApiResponse({ status, description, content: { [PROBLEM_CONTENT_TYPE]: { schema: { $ref: getSchemaPath(ProblemDto) } } } });
-const UNKNOWN_TYPE = problem(404, '`not_found`: the upstream offers no gateway of that type to this account.');
+const UNKNOWN_TYPE = ApiProblem(404, '`not_found`: the IM server offers no gateway of that type to this account.');
 
 @ApiTags('gateways')
-@ApiBearerAuth()
+@ApiAuthenticated()
+@ApiRateLimited()
 @Controller('v1/gateways')
 export class GatewaysController {
   constructor(private readonly gateways: GatewaysService) {}
 
   /** The interop gateways (Yahoo, MSN …) offered to this account, with its registration on each. */
   @Get()
+  @ApiOperation({ summary: 'List gateways and registrations' })
+  @ApiUpstream()
   list(@BearerToken() token: string): Promise<GatewayDto[]> {
     return this.gateways.list(token);
   }
@@ -26,7 +26,11 @@ export class GatewaysController {
   /** Registers the account on the remote network; the connection's progress arrives as `gatewayStatus` events. */
   @Put(':type/registration')
   @HttpCode(204)
+  @ApiOperation({ summary: 'Register on a gateway' })
+  @ApiPathParameters('type')
+  @ApiBodyProblems()
   @UNKNOWN_TYPE
+  @ApiUpstream()
   register(@BearerToken() token: string, @Param('type', GatewayTypePipe) type: string, @Body() body: RegisterGatewayDto): Promise<void> {
     return this.gateways.register(token, type, body);
   }
@@ -34,7 +38,11 @@ export class GatewaysController {
   /** Removes the registration; removing one that does not exist succeeds too. */
   @Delete(':type/registration')
   @HttpCode(204)
+  @ApiOperation({ summary: 'Remove a gateway registration' })
+  @ApiPathParameters('type')
+  @ApiBodyProblems()
   @UNKNOWN_TYPE
+  @ApiUpstream()
   unregister(@BearerToken() token: string, @Param('type', GatewayTypePipe) type: string): Promise<void> {
     return this.gateways.unregister(token, type);
   }
@@ -42,8 +50,12 @@ export class GatewaysController {
   /** Connects again now, re-enabling a registration that was disabled (e.g. after a login elsewhere). */
   @Post(':type/reconnect')
   @HttpCode(204)
+  @ApiOperation({ summary: 'Reconnect a gateway registration' })
+  @ApiPathParameters('type')
+  @ApiBodyProblems()
   @UNKNOWN_TYPE
-  @problem(409, '`conflict`: there is no registration to reconnect.')
+  @ApiProblem(409, '`conflict`: there is no registration to reconnect.')
+  @ApiUpstream()
   reconnect(@BearerToken() token: string, @Param('type', GatewayTypePipe) type: string): Promise<void> {
     return this.gateways.reconnect(token, type);
   }

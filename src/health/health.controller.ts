@@ -1,15 +1,17 @@
 import { Controller, Get, HttpCode, Inject } from '@nestjs/common';
-import { ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
-import { ProblemDto } from '../common/problem.dto';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiProblem, ApiPublic } from '../common/api-responses';
+import { ProblemException } from '../common/problem';
 import { LinkRegistry } from '../link/link-registry.service';
 import { NS } from '../soap/envelope';
 import { SoapClient } from '../soap/soap-client';
-import { ProblemException } from '../common/problem';
+import { HealthStatusDto } from './health-status.dto';
 
 /** `/health/ready` when MAX_LINKS links are open and in use: a new token would be refused. */
 export const LINKS_EXHAUSTED = 'links.EXHAUSTED';
 
 @ApiTags('health')
+@ApiPublic()
 @Controller('health')
 export class HealthController {
   constructor(
@@ -20,7 +22,9 @@ export class HealthController {
   /** The process is up; makes no upstream call. */
   @Get('live')
   @HttpCode(200)
-  live(): { status: 'ok' } {
+  @ApiOperation({ summary: 'Liveness' })
+  @ApiOkResponse({ type: HealthStatusDto, description: 'The process is serving.' })
+  live(): HealthStatusDto {
     return { status: 'ok' };
   }
 
@@ -29,11 +33,10 @@ export class HealthController {
    * is enough: the AUTH_REQUIRED fault it earns proves the server is reachable and speaking SOAP.
    */
   @Get('ready')
-  @ApiServiceUnavailableResponse({
-    description: `The upstream cannot be reached (\`upstream.UNAVAILABLE\`), or every link is in use (\`${LINKS_EXHAUSTED}\`, MAX_LINKS).`,
-    type: ProblemDto,
-  })
-  async ready(): Promise<{ status: 'ok' }> {
+  @ApiOperation({ summary: 'Readiness' })
+  @ApiOkResponse({ type: HealthStatusDto, description: 'The IM server answers, and a new token could get an upstream session.' })
+  @ApiProblem(503, `\`upstream.UNAVAILABLE\`: the IM server cannot be reached; \`${LINKS_EXHAUSTED}\`: every link is in use (\`MAX_LINKS\`).`)
+  async ready(): Promise<HealthStatusDto> {
     try {
       await this.soap.call({}, { NoOpRequest: { '@_xmlns': NS.mail } });
     } catch (err) {

@@ -20,8 +20,16 @@ describe('ROOM_SETTINGS', () => {
   });
 
   it.each(ROOM_SETTINGS.map((s) => [s.key, s] as const))('%s survives a round trip through the wire form', (_key, spec) => {
-    const sample = { boolean: true, int: 30, string: 'x y', 'string[]': ['moderator', 'visitor'], timestamp: '2024-01-02T03:04:05.000Z' }[spec.type];
+    const list = 'items' in spec && Array.isArray(spec.items) ? [...spec.items].reverse() : ['alice@example.com', 'bob@example.com'];
+    const sample = { boolean: true, int: 30, string: 'x y', 'string[]': list, timestamp: '2024-01-02T03:04:05.000Z' }[spec.type];
     expect(settingFromWire(spec, settingToWire(spec, sample))).toEqual(sample);
+  });
+
+  it('keeps only the fixed words of a list of them, so a read list can be written back', () => {
+    const whois = ROOM_SETTINGS.find((s) => s.key === 'whois')!;
+    const owners = ROOM_SETTINGS.find((s) => s.key === 'owners')!;
+    expect(settingFromWire(whois, ['anyone', 'everybody', '', 'moderators'])).toEqual(['anyone', 'moderators']);
+    expect(settingFromWire(owners, ['alice@example.com', '', 'anything'])).toEqual(['alice@example.com', 'anything']);
   });
 });
 
@@ -225,6 +233,16 @@ describe('configureChatRequest', () => {
   it('never writes read-only or unknown settings; no settings is a bare configure', () => {
     const sneaky = { occupantCount: 5, creationDate: 'x', isMUC: true } as never;
     expect(wire(configureChatRequest('t', sneaky))).toBe('<IMModifyChatRequest xmlns="urn:zimbraIM" thread="t" op="configure"/>');
+  });
+
+  it('leaves out empty values (the upstream would skip them) and keeps the rest of a configuration read', () => {
+    const read = { subject: '', admins: [], logsUrl: '', moderated: false, owners: ['alice@example.com'], occupantCount: 1 };
+    expect(wire(configureChatRequest('t', read))).toBe(
+      '<IMModifyChatRequest xmlns="urn:zimbraIM" thread="t" op="configure">' +
+        '<var name="moderated">0</var>' +
+        '<var name="owners" multi="1"><value>alice@example.com</value></var>' +
+        '</IMModifyChatRequest>',
+    );
   });
 
   it('round-trips through the reader', () => {

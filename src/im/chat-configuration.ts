@@ -87,11 +87,17 @@ export function roomSetting(key: string): RoomSettingSpec | undefined {
 
 // ---- values, both directions ---------------------------------------------------------------------
 
-/** A var's value as JSON, or undefined when the text does not fit the type (the setting is then left out). */
+/**
+ * A var's value as JSON, or undefined when the text does not fit the type (the setting is then left
+ * out). A list of fixed words keeps only those words, like every value that must fit its type: what
+ * is read can then be written back as it is.
+ */
 export function settingFromWire(spec: RoomSettingSpec, values: string[]): unknown {
   switch (spec.type) {
-    case 'string[]':
-      return values.filter((v) => v !== '');
+    case 'string[]': {
+      const words = Array.isArray(spec.items) ? (spec.items as readonly string[]) : undefined;
+      return values.filter((v) => v !== '' && (words === undefined || words.includes(v)));
+    }
     case 'string':
       return values[0] ?? '';
     case 'boolean': {
@@ -218,16 +224,22 @@ function configurationErrorDetail(error: string): string {
 
 // ---- IMModifyChat op=configure (§12.7) -----------------------------------------------------------
 
+/** An empty text or list: the upstream skips such a var, so it cannot clear a setting (§12.7). */
+function isEmptySetting(value: unknown): boolean {
+  return value === '' || (Array.isArray(value) && value.length === 0);
+}
+
 /**
  * `<var name>value</var>` per setting given, `<var name multi="1"><value>…</value></var>` for lists,
- * in table order. Read-only settings and names outside the table are never sent (validation rejects
- * them first). The upstream skips empty values, so validation does not let them through either.
+ * in table order. Read-only settings, names outside the table and empty values are never sent: a
+ * configuration read sent back as it is holds the first and the last, and the upstream would skip
+ * an empty value anyway.
  */
 export function configureChatRequest(thread: string, settings: WritableRoomSettings): RequestBody {
   const vars: XmlNode[] = [];
   const given = settings as Record<string, unknown>;
   for (const spec of ROOM_SETTINGS as readonly RoomSettingSpec[]) {
-    if (spec.readOnly || given[spec.key] === undefined) continue;
+    if (spec.readOnly || given[spec.key] === undefined || isEmptySetting(given[spec.key])) continue;
     const values = settingToWire(spec, given[spec.key]);
     vars.push(spec.type === 'string[]' ? { '@_name': spec.wire, '@_multi': '1', value: values } : { '@_name': spec.wire, '#text': values[0] });
   }

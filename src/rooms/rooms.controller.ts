@@ -1,44 +1,60 @@
 import { applyDecorators, Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiQuery, ApiQueryOptions, ApiTags } from '@nestjs/swagger';
 import { BearerToken } from '../auth/bearer-token.decorator';
+import { ApiAuthenticated, ApiBodyProblems, ApiInvalidParameters, ApiPathParameters, ApiProblem, ApiRateLimited, ApiUpstream } from '../common/api-responses';
 import { BareJidPipe, DomainNamePipe } from '../common/bare-jid.pipe';
-import { problemResponse } from '../common/problem.dto';
 import { ChatConfigurationDto, JoinResultDto, JoinRoomDto, NamedAddressDto } from './dto/rooms.dto';
 import { OwnerFlag } from './route-params';
 import { RoomsService } from './rooms.service';
 
-export const OWNER_QUERY = { name: 'owner', required: false, enum: ['true', 'false'], description: 'Read the owner form (owners only).' };
+/** `?owner=`: exactly `true` or `false` (see OwnerFlag); absent is false. */
+export const OWNER_QUERY: ApiQueryOptions = {
+  name: 'owner',
+  required: false,
+  schema: { type: 'boolean' },
+  description: 'Read the owner form (owners only): `true` or `false`; absent is `false`.',
+};
 
-/** The errors of the configuration reads (the `error=` values of the upstream's answer). */
-export const ConfigurationProblems = (): MethodDecorator =>
+/** A configuration read: the owner flag, and the errors of the upstream's answer (its `error=` values). */
+export const ConfigurationRead = (target: string): MethodDecorator =>
   applyDecorators(
-    problemResponse(403, '`not_allowed`: the owner form was asked for by someone who is not an owner.'),
-    problemResponse(404, '`not_found` (unknown chat or room), `not_a_conference_room`.'),
-    problemResponse(504, '`no_response_from_remote`: the room did not answer.'),
+    ApiQuery(OWNER_QUERY),
+    ApiPathParameters(target),
+    ApiInvalidParameters('owner'),
+    ApiProblem(403, '`not_allowed`: the owner form was asked for by someone who is not an owner.'),
+    ApiProblem(404, '`not_found` (unknown chat or room), `not_a_conference_room`.'),
+    ApiUpstream('`no_response_from_remote`: the room did not answer.'),
   );
 
 @ApiTags('rooms')
-@ApiBearerAuth()
+@ApiAuthenticated()
+@ApiRateLimited()
 @Controller('v1/conference-services')
 export class ConferenceServicesController {
   constructor(private readonly rooms: RoomsService) {}
 
   /** The conference services of the account's domain. */
   @Get()
+  @ApiOperation({ summary: 'List conference services' })
+  @ApiUpstream()
   list(@BearerToken() token: string): Promise<NamedAddressDto[]> {
     return this.rooms.listServices(token);
   }
 
   /** The public rooms of a service, e.g. `conference.example.com`. */
   @Get(':service/rooms')
-  @problemResponse(404, '`im.NOT_A_CONFERENCE_SERVICE`.')
+  @ApiOperation({ summary: 'List the public rooms of a conference service' })
+  @ApiPathParameters('service')
+  @ApiProblem(404, '`im.NOT_A_CONFERENCE_SERVICE`.')
+  @ApiUpstream('`im.NO_RESPONSE`: the service did not answer.')
   listRooms(@BearerToken() token: string, @Param('service', DomainNamePipe) service: string): Promise<NamedAddressDto[]> {
     return this.rooms.listRooms(token, service);
   }
 }
 
 @ApiTags('rooms')
-@ApiBearerAuth()
+@ApiAuthenticated()
+@ApiRateLimited()
 @Controller('v1/rooms')
 export class RoomsController {
   constructor(private readonly rooms: RoomsService) {}
@@ -49,18 +65,21 @@ export class RoomsController {
    */
   @Post(':address/join')
   @HttpCode(200)
-  @problemResponse(403, 'The room refused: `PasswordRequired`, `Banned`, `NotAllowed`, `NotAMember`.')
-  @problemResponse(404, '`NoSuchRoom`.')
-  @problemResponse(409, '`NicknameConflict`, `MustUseReservedRoomnick`, `MaxUsers`.')
-  @problemResponse(504, '`no_response_from_remote`: the room did not answer the join.')
+  @ApiOperation({ summary: 'Join or create a room' })
+  @ApiPathParameters('address')
+  @ApiBodyProblems()
+  @ApiProblem(403, 'The room refused: `PasswordRequired`, `Banned`, `NotAllowed`, `NotAMember`.')
+  @ApiProblem(404, '`NoSuchRoom`.')
+  @ApiProblem(409, '`NicknameConflict`, `MustUseReservedRoomnick`, `MaxUsers`.')
+  @ApiUpstream('`no_response_from_remote`: the room did not answer the join.')
   join(@BearerToken() token: string, @Param('address', BareJidPipe) address: string, @Body() body: JoinRoomDto): Promise<JoinResultDto> {
     return this.rooms.join(token, { address, ...body });
   }
 
   /** A room's configuration by address, whether or not this account is in it. */
   @Get(':address/configuration')
-  @ApiQuery(OWNER_QUERY)
-  @ConfigurationProblems()
+  @ApiOperation({ summary: 'Read a room\'s configuration' })
+  @ConfigurationRead('address')
   configuration(
     @BearerToken() token: string,
     @Param('address', BareJidPipe) address: string,

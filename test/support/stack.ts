@@ -4,6 +4,7 @@ import { AppConfig, loadConfig } from '../../src/config/config';
 import { DEMO_ACCOUNTS } from '../../src/simulator/demo-accounts';
 import { ImSimulator } from '../../src/simulator';
 import type { SimulatorOptions } from '../../src/simulator/options';
+import { openApiContract } from './openapi-contract';
 
 export interface Stack {
   sim: ImSimulator;
@@ -20,11 +21,28 @@ export interface ApiResponse<T = any> {
   body: T;
 }
 
-/** A tiny real-HTTP client for the proxy's public API. */
+export interface RequestOptions {
+  token?: string;
+  body?: unknown;
+  raw?: string;
+  headers?: Record<string, string>;
+}
+
+/**
+ * A tiny real-HTTP client for the proxy's public API. Every answer is checked against the checked-in
+ * openapi/openapi.json (status declared, body of the declared shape): one that contradicts it throws.
+ */
 export class Api {
   constructor(private readonly base: string) {}
 
-  async request<T = any>(method: string, path: string, options: { token?: string; body?: unknown; raw?: string; headers?: Record<string, string> } = {}): Promise<ApiResponse<T>> {
+  async request<T = any>(method: string, path: string, options: RequestOptions = {}): Promise<ApiResponse<T>> {
+    const res = await this.send<T>(method, path, options);
+    openApiContract().assert(method, path, { status: res.status, contentType: res.headers.get('content-type'), body: res.body });
+    return res;
+  }
+
+  /** The same request, its answer unchecked: for a caller that judges answers itself (and records rather than throws). */
+  async send<T = any>(method: string, path: string, options: RequestOptions = {}): Promise<ApiResponse<T>> {
     const headers: Record<string, string> = { ...options.headers };
     if (options.token) headers.authorization = `Bearer ${options.token}`;
     let payload: string | undefined;

@@ -97,6 +97,20 @@ export class SetPrivacyListDto {
   items: PrivacyItemDto[];
 }
 
+/** One rule of a privacy list as the IM server reports it (rules it reports unreadably are left out). */
+export class PrivacyRuleDto implements PrivacyItem {
+  /** Position of the rule, lower is checked first. */
+  @ApiProperty({ type: 'integer', minimum: 1, example: 1 })
+  order: number;
+
+  @ApiProperty({ enum: PRIVACY_ACTIONS, example: 'deny' })
+  action: 'allow' | 'deny';
+
+  /** A bare address or a whole domain, as the IM server keeps it. */
+  @ApiProperty({ example: 'spam.example' })
+  address: string;
+}
+
 /** Result of `GET /v1/privacy-lists/{name}`. */
 export class PrivacyListDto {
   /** The list's name; for `default`, the default list's real name (`default` when the user has none). */
@@ -104,6 +118,6 @@ export class PrivacyListDto {
   name: string;
 
   /** Ascending by order. */
-  @ApiProperty({ type: () => [PrivacyItemDto] })
-  items: PrivacyItemDto[];
+  @ApiProperty({ type: () => [PrivacyRuleDto] })
+  items: PrivacyRuleDto[];
 }

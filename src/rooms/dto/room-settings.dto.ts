@@ -1,7 +1,5 @@
 import { ApiPropertyOptional, ApiPropertyOptions } from '@nestjs/swagger';
-import {
-  ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsInt, IsString, Max, MaxLength, Min, MinLength, ValidateBy,
-} from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsISO8601, IsString, Max, MaxLength, Min } from 'class-validator';
 import { IsBareJid, IsOptionalNonNull, IsXmlSafe } from '../../common/validators';
 import { ROOM_SETTINGS, RoomSettings, RoomSettingSpec } from '../../im/chat-configuration';
 
@@ -11,35 +9,23 @@ export const MAX_SETTING_ITEM_LENGTH = 256;
 /** The upstream reads numbers into a Java int. */
 export const MAX_SETTING_INT = 2_147_483_647;
 
-const EMPTY_IGNORED = 'the IM server ignores empty values, so a setting cannot be cleared this way';
+/** Said of every writable text and list setting in the request schema. */
+const EMPTY_KEEPS = 'Empty (`""`, `[]`) leaves the setting as it is: the IM server cannot clear a setting.';
+const READ_ONLY_IGNORED = 'Reported by the room, never written: ignored in a request (so a configuration read can be sent back as it is).';
 
-/** Always fails: the setting is reported by the server but cannot be written. */
-function IsReadOnlySetting(): PropertyDecorator {
-  return ValidateBy({
-    name: 'isReadOnlySetting',
-    validator: {
-      validate: () => false,
-      defaultMessage: (args) => `${args?.property ?? 'setting'} is read-only (reported by the room, cannot be changed)`,
-    },
-  });
-}
-
-/** The class-validator rules of one setting, from its table entry. */
+/** The class-validator rules of one setting in a request, from its table entry. */
 function validationFor(spec: RoomSettingSpec): PropertyDecorator[] {
   const rules: PropertyDecorator[] = [IsOptionalNonNull()];
-  if (spec.readOnly) return [...rules, IsReadOnlySetting()];
+  // A read-only setting is ignored, but must still be of its type: junk is a 400, not silently dropped.
   switch (spec.type) {
     case 'boolean':
       return [...rules, IsBoolean()];
     case 'int':
-      return [...rules, IsInt(), Min(0), Max(MAX_SETTING_INT)];
+      return spec.readOnly ? [...rules, IsInt()] : [...rules, IsInt(), Min(0), Max(MAX_SETTING_INT)];
+    case 'timestamp':
+      return [...rules, IsISO8601({ strict: true }), IsString()];
     case 'string':
-      return [
-        ...rules, IsString(), IsXmlSafe(), MaxLength(MAX_SETTING_TEXT_LENGTH),
-        MinLength(1, { message: `${spec.key} must not be empty: ${EMPTY_IGNORED}` }),
-      ];
-    case 'timestamp': // only ever reported by the room
-      return [...rules, IsReadOnlySetting()];
+      return [...rules, IsString(), IsXmlSafe(), MaxLength(MAX_SETTING_TEXT_LENGTH)];
     case 'string[]': {
       const items =
         spec.items === 'address'
@@ -47,24 +33,47 @@ function validationFor(spec: RoomSettingSpec): PropertyDecorator[] {
           : spec.items
             ? [IsIn([...spec.items], { each: true, message: `each value in ${spec.key} must be one of: ${spec.items.join(', ')}` })]
             : [IsString({ each: true }), IsXmlSafe({ each: true }), MaxLength(MAX_SETTING_ITEM_LENGTH, { each: true })];
-      return [
-        ...rules, IsArray(), ArrayMaxSize(MAX_SETTING_ITEMS),
-        ArrayMinSize(1, { message: `${spec.key} must not be empty: ${EMPTY_IGNORED}` }), ...items,
-      ];
+      return [...rules, IsArray(), ArrayMaxSize(MAX_SETTING_ITEMS), ...items];
     }
   }
 }
 
-function documentationFor(spec: RoomSettingSpec): ApiPropertyOptions {
+/** The request schema of one setting: what may be written, and how. */
+function requestDocumentationFor(spec: RoomSettingSpec): ApiPropertyOptions {
+  const upstream = `Upstream var \`${spec.wire}\`.`;
+  if (spec.readOnly) {
+    const description = `${upstream} ${READ_ONLY_IGNORED}`;
+    return spec.type === 'int'
+      ? { type: 'integer', readOnly: true, description }
+      : { type: String, format: 'date-time', readOnly: true, description };
+  }
+  switch (spec.type) {
+    case 'boolean':
+      return { type: Boolean, description: upstream };
+    case 'int':
+      return { type: 'integer', minimum: 0, maximum: MAX_SETTING_INT, description: upstream };
+    case 'string':
+    case 'timestamp':
+      return { type: String, maxLength: MAX_SETTING_TEXT_LENGTH, description: `${upstream} ${EMPTY_KEEPS}` };
+    case 'string[]': {
+      const items = Array.isArray(spec.items) ? { enum: [...spec.items] } : {};
+      const what = spec.items === 'address' ? ' Bare addresses.' : '';
+      return { type: String, isArray: true, maxItems: MAX_SETTING_ITEMS, description: `${upstream}${what} ${EMPTY_KEEPS}`, ...items };
+    }
+  }
+}
+
+/** The response schema of one setting: whatever the room reported, as the reader types it. */
+function responseDocumentationFor(spec: RoomSettingSpec): ApiPropertyOptions {
   const upstream = `Upstream var \`${spec.wire}\`.`;
   const readOnly = spec.readOnly ? { readOnly: true } : {};
   switch (spec.type) {
     case 'boolean':
       return { type: Boolean, description: upstream, ...readOnly };
     case 'int':
-      return { type: 'integer', minimum: 0, maximum: MAX_SETTING_INT, description: upstream, ...readOnly };
+      return { type: 'integer', description: upstream, ...readOnly };
     case 'string':
-      return { type: String, minLength: 1, maxLength: MAX_SETTING_TEXT_LENGTH, description: upstream, ...readOnly };
+      return { type: String, description: `${upstream} May be empty.`, ...readOnly };
     case 'timestamp':
       return {
         type: String,
@@ -74,22 +83,31 @@ function documentationFor(spec: RoomSettingSpec): ApiPropertyOptions {
       };
     case 'string[]': {
       const items = Array.isArray(spec.items) ? { enum: [...spec.items] } : {};
-      const what = spec.items === 'address' ? ' Bare addresses.' : '';
-      return { type: String, isArray: true, minItems: 1, maxItems: MAX_SETTING_ITEMS, description: upstream + what, ...items, ...readOnly };
+      const what = spec.items === 'address' ? ' Bare addresses.' : Array.isArray(spec.items) ? ' Other values the room reports are left out.' : '';
+      return { type: String, isArray: true, description: `${upstream}${what} May be empty.`, ...items, ...readOnly };
     }
   }
 }
 
 /**
- * Room settings, typed (api.md "Room settings"). In requests every property is optional and unknown
- * ones are a 400; `occupantCount` and `creationDate` are read-only. The properties, their rules and
- * their documentation all come from `ROOM_SETTINGS`, the same table the upstream mapping uses.
+ * Room settings to change (api.md "Room settings"): every property optional, unknown ones a 400.
+ * The `settings` of a configuration read are valid here as they are: read-only settings are
+ * ignored, and empty values leave their setting unchanged (the IM server skips them anyway).
+ * Properties, rules and documentation all come from `ROOM_SETTINGS`, the table the upstream mapping uses.
+ */
+export interface UpdateRoomSettingsDto extends RoomSettings {}
+export class UpdateRoomSettingsDto {}
+
+/**
+ * Room settings as the room reported them, typed; settings it did not report are absent. A response
+ * schema of its own: the room reports values no request could set (empty ones, read-only ones).
  */
 export interface RoomSettingsDto extends RoomSettings {}
 export class RoomSettingsDto {}
 
 for (const spec of ROOM_SETTINGS as readonly RoomSettingSpec[]) {
-  for (const decorate of [...validationFor(spec), ApiPropertyOptional(documentationFor(spec))]) {
-    decorate(RoomSettingsDto.prototype, spec.key);
+  for (const decorate of [...validationFor(spec), ApiPropertyOptional(requestDocumentationFor(spec))]) {
+    decorate(UpdateRoomSettingsDto.prototype, spec.key);
   }
+  ApiPropertyOptional(responseDocumentationFor(spec))(RoomSettingsDto.prototype, spec.key);
 }

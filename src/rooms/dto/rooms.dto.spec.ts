@@ -52,8 +52,6 @@ describe('UpdateConfigurationDto', () => {
     ['an unknown setting', { settings: { isMUC: true } }, 'settings.isMUC'],
     ['a server spelling instead of the api name', { settings: { membersonly: true } }, 'settings.membersonly'],
     ['a doc spelling', { settings: { nonanonymous: true } }, 'settings.nonanonymous'],
-    ['read-only occupantCount', { settings: { occupantCount: 3 } }, 'settings.occupantCount'],
-    ['read-only creationDate', { settings: { creationDate: '20240101T00:00:00' } }, 'settings.creationDate'],
     ['a boolean as 1', { settings: { membersOnly: 1 } }, 'settings.membersOnly'],
     ['a boolean as "true"', { settings: { membersOnly: 'true' } }, 'settings.membersOnly'],
     ['a null boolean', { settings: { moderated: null } }, 'settings.moderated'],
@@ -62,11 +60,11 @@ describe('UpdateConfigurationDto', () => {
     ['a negative number', { settings: { maxUsers: -1 } }, 'settings.maxUsers'],
     ['a number too large for the server', { settings: { maxUsers: 2 ** 31 } }, 'settings.maxUsers'],
     ['a string as a number', { settings: { password: 1234 } }, 'settings.password'],
-    ['an empty string (the server would skip it)', { settings: { description: '' } }, 'settings.description'],
+    ['a read-only occupantCount that is not an integer', { settings: { occupantCount: '3' } }, 'settings.occupantCount'],
+    ['a read-only creationDate that is not a date', { settings: { creationDate: 'yesterday' } }, 'settings.creationDate'],
     ['a string over the limit', { settings: { subject: 's'.repeat(MAX_SETTING_TEXT_LENGTH + 1) } }, 'settings.subject'],
     ['a string XML cannot carry', { settings: { longName: 'a\u0000b' } }, 'settings.longName'],
     ['a list as a string', { settings: { owners: 'alice@example.com' } }, 'settings.owners'],
-    ['an empty list (the server would skip it)', { settings: { admins: [] } }, 'settings.admins'],
     ['an owner that is not an address', { settings: { owners: ['alice'] } }, 'settings.owners'],
     ['an admin with a resource', { settings: { admins: ['bob@example.com/desk'] } }, 'settings.admins'],
     ['an unknown role', { settings: { presenceBroadcast: ['moderator', 'king'] } }, 'settings.presenceBroadcast'],
@@ -78,12 +76,17 @@ describe('UpdateConfigurationDto', () => {
     expect(problem.errors).toEqual([{ field, message: expect.any(String) }]);
   });
 
-  it('says clearly why read-only and empty settings are refused, one entry per field', async () => {
-    const problem = await rejected(UpdateConfigurationDto, { settings: { occupantCount: 1, password: '', foo: 1 } });
+  it('accepts what a configuration read reports: read-only settings (ignored later) and empty values', async () => {
+    const read = { occupantCount: 1, creationDate: '2026-12-02T06:58:38.000Z', subject: '', logsUrl: '', admins: [], password: '', moderated: true };
+    await expect(transform(UpdateConfigurationDto, { settings: read })).resolves.toEqual({ settings: read });
+  });
+
+  it('one entry per offending field', async () => {
+    const problem = await rejected(UpdateConfigurationDto, { settings: { occupantCount: 1.5, password: 7, foo: 1 } });
     expect(problem.errors).toEqual(
       expect.arrayContaining([
-        { field: 'settings.occupantCount', message: expect.stringContaining('read-only') },
-        { field: 'settings.password', message: expect.stringContaining('must not be empty') },
+        { field: 'settings.occupantCount', message: expect.stringContaining('integer') },
+        { field: 'settings.password', message: expect.stringContaining('string') },
         { field: 'settings.foo', message: 'property foo should not exist' },
       ]),
     );

@@ -4,7 +4,7 @@ import { IsNestedDto, IsOptionalNonNull, IsXmlSafe } from '../../common/validato
 import type { ChatConfiguration } from '../../im/chat-configuration';
 import type { JoinResult, NamedAddress } from '../../im/rooms';
 import { checkChatThread, MAX_CHAT_THREAD_LENGTH } from '../../chats/thread.pipe';
-import { RoomSettingsDto } from './room-settings.dto';
+import { RoomSettingsDto, UpdateRoomSettingsDto } from './room-settings.dto';
 
 export const MAX_NICKNAME_LENGTH = 256;
 export const MAX_ROOM_PASSWORD_LENGTH = 1024;
@@ -58,10 +58,13 @@ export class JoinRoomDto {
 
 /** Body of `PATCH /v1/chats/{thread}/configuration`. */
 export class UpdateConfigurationDto {
-  /** The settings to change; the others stay as they are. `{}` submits the room's form unchanged. */
-  @ApiProperty({ type: () => RoomSettingsDto })
-  @IsNestedDto(() => RoomSettingsDto)
-  settings: RoomSettingsDto;
+  /**
+   * The settings to change; the others stay as they are. `{}` submits the room's form unchanged.
+   * The `settings` of a configuration read may be sent back as they are.
+   */
+  @ApiProperty({ type: () => UpdateRoomSettingsDto })
+  @IsNestedDto(() => UpdateRoomSettingsDto)
+  settings: UpdateRoomSettingsDto;
 }
 
 // ---- responses ---------------------------------------------------------------------------------

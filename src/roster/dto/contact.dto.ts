@@ -49,8 +49,9 @@ export class AnswerSubscriptionDto extends UpdateContactDto {
   @IsBoolean()
   authorize: boolean;
 
-  /** Also add the requester to this roster. */
-  @ApiPropertyOptional({ default: false, example: true })
+  /** Also add the requester to this roster; absent is false. */
+  // No schema `default` here: generated clients (openapi-typescript) would type the field as required.
+  @ApiPropertyOptional({ example: true })
   @IsOptionalNonNull()
   @IsBoolean()
   addToRoster?: boolean;
