@@ -86,7 +86,7 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
     reply.header('x-request-id', request.id);
     done();
   });
-  logRequests(app.getHttpAdapter().getInstance(), logger);
+  logRequests(app.getHttpAdapter().getInstance(), config.logLevel);
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ProblemFilter());
   app.useWebSocketAdapter(new EventsWsAdapter(app, config.wsMaxPayloadBytes, config.corsOrigins));

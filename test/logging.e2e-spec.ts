@@ -1,3 +1,5 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 import fc from 'fast-check';
 import { startStack } from './support/stack';
 
@@ -57,5 +59,25 @@ describe('logging', () => {
     } finally {
       await stack.close();
     }
+  });
+
+  it('standard output is written asynchronously, and what is buffered still comes out when the process exits at once', () => {
+    // A process of its own, so its standard output is a real pipe that nothing has wrapped.
+    const script = `
+      const { createLogger } = require('./src/common/request-log');
+      const logger = createLogger('info');
+      for (let i = 0; i < 2000; i++) logger.info({ i, token: 'secret-token-value' }, 'line');
+      process.exit(0);
+    `;
+    const run = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', '-e', script], {
+      cwd: join(__dirname, '..'),
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(run.status).toBe(0);
+    const lines = run.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l));
+    expect(lines).toHaveLength(2000);
+    expect(lines[1999]).toMatchObject({ i: 1999, msg: 'line', token: '[redacted]' });
+    expect(run.stdout).not.toContain('secret-token-value');
   });
 });
