@@ -1,5 +1,6 @@
 import { htmlToText } from '../link/mapping/html-text';
 import { hasNonXmlChar, isXmlChar, PROCESSING_INSTRUCTION, wellFormednessProblem } from '../soap/xml';
+import { BoundedMemo } from '../common/bounded-memo';
 
 /**
  * Message HTML as the upstream handles it (§12.5, §12.6, §13.2). IMSendMessage converts HTML named
@@ -158,10 +159,28 @@ export function sanitizeXhtml(xhtml: string): string {
  * as for a `message` event. Anything else is plain text. (A plain-text message whose text is itself
  * well-formed markup, such as a literal `<b>x</b>`, therefore reads as HTML in history.)
  */
-export function readStoredBody(raw: string): { text: string; html?: string } {
+export function readStoredBody(raw: string): Readonly<StoredBody> {
   if (!/[<&]/.test(raw)) return { text: raw };
-  const check = prepareXhtml(raw);
-  if (!check.ok) return { text: raw };
-  const html = sanitizeXhtml(check.xhtml);
-  return { text: htmlToText(html), html };
+  return storedMarkup.get(raw);
 }
+
+export interface StoredBody {
+  text: string;
+  html?: string;
+}
+
+/**
+ * Bodies with markup or references, checked and sanitized once: IMGetChat returns the whole history
+ * every time (§12.6), so the same bodies come back on every read. The result depends on the body
+ * alone. About 1 MB of text at most; results are frozen, as they are shared.
+ */
+const storedMarkup = new BoundedMemo<Readonly<StoredBody>>(
+  (raw) => {
+    const check = prepareXhtml(raw);
+    if (!check.ok) return Object.freeze({ text: raw });
+    const html = sanitizeXhtml(check.xhtml);
+    return Object.freeze({ text: htmlToText(html), html });
+  },
+  (body) => body.text.length + (body.html?.length ?? 0),
+  1_000_000,
+);
