@@ -198,11 +198,13 @@ describe('simulator sessions (§3, §4)', () => {
 
   it('keeps at most 5 sessions per account, evicting the least recently used', async () => {
     const clients = Array.from({ length: 6 }, () => new TestClient(sim.url, 'alice@example.com'));
+    const createdBefore = sim.sessionsCreated;
     for (const c of clients.slice(0, 5)) await c.login();
     await clients[0].call(roster); // 0 is now the most recent; 1 is the LRU
     await clients[5].login();
     const ids = sim.sessionIds('alice@example.com');
     expect(ids).toHaveLength(5);
+    expect(sim.sessionsCreated - createdBefore).toBe(6); // the evicted one counts too
     expect(ids).not.toContain(clients[1].sessionId);
     expect(ids).toContain(clients[0].sessionId);
   });

@@ -12,6 +12,7 @@
  *   sim.clearFaults()
  *   sim.endSessions(account)         as if every session of the account timed out
  *   sim.sessionIds(account)          live session ids
+ *   sim.sessionsCreated              sessions created since the start, ended ones included
  *   sim.postNotification(account, '<n type="presence" …/><n …/>')   raw <n>s, in order, to every listener session
  *   sim.repeatLastBlock(sessionIdOrAccount)  next response repeats the last acked notify block (§5 race)
  *   sim.flushRosters()               deliver rosters still waiting for rosterDelayMs now
@@ -151,6 +152,11 @@ export class ImSimulator {
     const sessions = this.core.sessions.forAccount(found.id);
     for (const s of sessions) this.core.sessions.end(s, 'timeout');
     return sessions.length;
+  }
+
+  /** Sessions created since the start, ended ones included (a storm of new sessions shows here). */
+  get sessionsCreated(): number {
+    return this.core.sessions.created;
   }
 
   sessionIds(account: string): string[] {

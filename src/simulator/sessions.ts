@@ -67,6 +67,11 @@ export class SessionManager {
     return this.sessions.get(id);
   }
 
+  /** Sessions created since the start, ended ones included. */
+  get created(): number {
+    return this.counter;
+  }
+
   /** A new session; a sixth one for the account evicts the least recently used (§4). */
   create(account: Account): SoapSession {
     const own = this.forAccount(account.id);

@@ -76,7 +76,7 @@ async function main(): Promise<void> {
       continue;
     }
     console.log(summary(result));
-    console.log(`  chaos: ${JSON.stringify(result.chaos)}`);
+    console.log(`  chaos: ${JSON.stringify(result.chaos)}; upstream sessions created: ${result.sessionsCreated}`);
     if (result.failures.length) {
       failed.push(seed);
       console.log(`  FAILED seed ${seed}\n    ${describeFailures(result.failures).split('\n').join('\n    ')}\n  last decisions:\n    ${result.decisionTail.join('\n    ')}`);

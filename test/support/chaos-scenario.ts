@@ -23,6 +23,8 @@ export interface ChaosRunResult extends ChaosVerdict {
   chaos: Record<string, number>;
   /** The newest chaos decisions, for the report of a failing seed. */
   decisionTail: string[];
+  /** Upstream sessions created over the run (a handful per dropped session is normal; thousands is a storm). */
+  sessionsCreated: number;
 }
 
 /** Within what the upstream and its network can do, often enough that a minute holds every kind many times. */
@@ -187,7 +189,7 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRunResult
     if (parkedAtEnd !== tokens.length) {
       verdict.failures.push(`[long-poll] at rest ${parkedAtEnd} long-polls are parked for ${tokens.length} links`);
     }
-    return { ...verdict, seed: options.seed, chaos: chaos.stats() as Record<string, number>, decisionTail: chaos.tail(40) };
+    return { ...verdict, seed: options.seed, chaos: chaos.stats() as Record<string, number>, decisionTail: chaos.tail(40), sessionsCreated: sim.sessionsCreated };
   } finally {
     await Promise.all(clients.map((c) => c.close()));
     await stack.close();
