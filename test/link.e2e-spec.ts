@@ -82,12 +82,30 @@ describe('link', () => {
     await stack.api.get('/v1/roster', token);
     stack.sim.endSessions('ivan@example.com');
     // Each of these reaches the upstream on the lost session, and each gets a new session there.
-    const answers = await Promise.all(Array.from({ length: 6 }, () => stack.api.get('/v1/chats', token)));
+    const answers = await Promise.all(Array.from({ length: 6 }, () => stack.api.get('/v1/gateways', token)));
     expect(answers.map((r) => r.status)).toEqual(Array(6).fill(200));
     // One is the link's; the others are ended, or they would crowd the account's five and push out
     // the sessions of its other links.
     await eventually(() => (stack.sim.sessionIds('ivan@example.com').length === 1 ? true : undefined), 3_000, 'one session');
     expect(stack.sim.sessionIds('ivan@example.com')).toEqual([links.acquire(token).currentSessionId]);
+  });
+
+  it('chat reads name no session: a burst of them after a lost session creates none', async () => {
+    const token = await stack.api.login('erin');
+    const sent = await stack.api.post('/v1/chats', { to: 'judy@example.com', text: 'hello' }, token);
+    expect(sent.status).toBe(201);
+    await stack.api.get('/v1/roster', token);
+    stack.sim.endSessions('erin@example.com');
+    const created = stack.sim.sessionsCreated;
+    const reads = await Promise.all([
+      ...Array.from({ length: 5 }, () => stack.api.get(`/v1/chats/${encodeURIComponent(sent.body.thread)}`, token)),
+      ...Array.from({ length: 5 }, () => stack.api.get('/v1/chats', token)),
+    ]);
+    expect(reads.map((r) => r.status)).toEqual(Array(10).fill(200));
+    expect(reads[0].body.messages.map((m: { text: string }) => m.text)).toEqual(['hello']);
+    expect(reads[5].body.map((c: { thread: string }) => c.thread)).toContain(sent.body.thread);
+    expect(stack.sim.sessionsCreated).toBe(created);
+    expect(stack.sim.sessionIds('erin@example.com')).toEqual([]);
   });
 
   it('a roster that arrives only later (through the long-poll) still answers GET /v1/roster', async () => {

@@ -56,7 +56,7 @@ export class ChatsService {
 
   /** Open chats from IMGetRoster's `<chats>` (§12.1). */
   async list(token: string): Promise<ChatSummary[]> {
-    const body = await this.links.acquire(token).call(getRosterRequest(), { repeatOnNewSession: true });
+    const body = await this.links.acquire(token).call(getRosterRequest(), { sessionless: true });
     return readRosterResponse(body).chats;
   }
 
@@ -100,7 +100,7 @@ export class ChatsService {
   // ---- internals --------------------------------------------------------------------------------
 
   private async fetch(link: Link, thread: string): Promise<ChatHistory> {
-    const chat = readGetChatResponse(await link.call(getChatRequest(thread), { repeatOnNewSession: true }), thread);
+    const chat = readGetChatResponse(await link.call(getChatRequest(thread), { sessionless: true }), thread);
     if (chat.partner && !link.state.chatAddress(thread)) link.state.rememberChat(thread, chat.partner);
     return chat;
   }

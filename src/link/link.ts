@@ -1,7 +1,7 @@
 import { gatewayListRequest, endSessionRequest, isWaitDisallowed, longPollRequest } from '../im/account';
 import { setIdleRequest } from '../im/presence';
 import { ProblemException } from '../common/problem';
-import type { RequestBody, ResponseContext } from '../soap/envelope';
+import type { RequestBody, ResponseContext, SoapResponse } from '../soap/envelope';
 import type { CallOptions, SoapClient } from '../soap/soap-client';
 import { UpstreamError } from '../soap/upstream-error';
 import { attr, XmlNode } from '../soap/xml';
@@ -28,6 +28,12 @@ export interface LinkCallOptions extends CallOptions {
    * unregistered session and its effect is unknown). Only for calls that are safe to repeat.
    */
   repeatOnNewSession?: boolean;
+  /**
+   * A read whose answer is all in the reply (IMGetChat, IMGetRoster's chats): sent without a session,
+   * so it neither creates nor touches one (§4) and pending notifications stay queued for the calls
+   * that name the session (§5). A burst of reads then cannot turn one lost session into many.
+   */
+  sessionless?: boolean;
 }
 
 export interface AwaitOptions {
@@ -106,6 +112,7 @@ export class Link {
 
   /** Runs one upstream request on this link's registered session and returns the response element. */
   async call(body: RequestBody, options: LinkCallOptions = {}): Promise<XmlNode> {
+    if (options.sessionless) return this.callWithoutSession(body, options);
     return (await this.callMarked(body, options)).body;
   }
 
@@ -169,6 +176,19 @@ export class Link {
       this.inFlight--;
       this.lastActivity = Date.now();
       if (this.inFlight === 0) this.poll.start(); // for waiters the reply did not satisfy
+    }
+  }
+
+  private async callWithoutSession(body: RequestBody, options: CallOptions): Promise<XmlNode> {
+    this.assertOpen();
+    this.inFlight++;
+    this.lastActivity = Date.now();
+    try {
+      const response = await this.soap.call({ authToken: this.token, userAgent: { name: this.options.userAgent } }, body, options);
+      return this.replyBody(response);
+    } finally {
+      this.inFlight--;
+      this.lastActivity = Date.now();
     }
   }
 
@@ -290,12 +310,17 @@ export class Link {
       options,
     );
     if (response.context && !this.closed) this.absorb(response.context, sentSession, registering);
+    return { body: this.replyBody(response), mark: replyMark(response.context, sentSession, sentAck) };
+  }
+
+  /** The response element, or the fault thrown (a dead token ends the link). */
+  private replyBody(response: SoapResponse): XmlNode {
     if (response.fault) {
       if (isAuthFailure(response.fault)) void this.close(response.fault, false);
       throw response.fault;
     }
     if (!response.body) throw UpstreamError.badResponse('upstream reply has no body');
-    return { body: response.body, mark: replyMark(response.context, sentSession, sentAck) };
+    return response.body;
   }
 
   /** Takes a response header in: session changes first, then every new notify block in seq order. */

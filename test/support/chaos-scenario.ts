@@ -237,9 +237,20 @@ async function recover(rest: CheckedApi, client: ChaosClient, prefix: string, re
   const texts = recovered.get(client.name) ?? new Set<string>();
   recovered.set(client.name, texts);
   for (const chat of list.body as { thread: string }[]) {
-    const history = await rest.settled('GET', `/v1/chats/${encodeURIComponent(chat.thread)}?after=0`, client.token);
-    if (history.status !== 200) continue;
-    for (const m of history.body.messages as { text: string }[]) if (m.text.startsWith(prefix)) texts.add(m.text);
+    for (const m of (await readWholeHistory(rest, chat.thread, client.token)) ?? []) if (m.text.startsWith(prefix)) texts.add(m.text);
+  }
+}
+
+/** Every message of a thread, page by page (a page holds at most 1 000); undefined if a read failed. */
+async function readWholeHistory(rest: CheckedApi, thread: string, token: string): Promise<{ text: string; seq: number }[] | undefined> {
+  const messages: { text: string; seq: number }[] = [];
+  for (let after = 0; ;) {
+    const page = await rest.settled('GET', `/v1/chats/${encodeURIComponent(thread)}?after=${after}`, token);
+    if (page.status !== 200) return undefined;
+    messages.push(...(page.body.messages as { text: string; seq: number }[]));
+    const next = Math.max(after, ...messages.map((m) => m.seq ?? 0));
+    if (!page.body.hasMore || next === after) return messages;
+    after = next;
   }
 }
 
@@ -294,8 +305,7 @@ async function readHistories(rest: CheckedApi, tokens: TokenOf[], truth: Map<str
     const token = tokens.find((t) => t.account === account)!.token;
     const found = new Map<string, Placement[]>();
     for (const thread of new Set([...messages.values()].map((p) => p.thread))) {
-      const res = await rest.settled('GET', `/v1/chats/${encodeURIComponent(thread)}?after=0`, token);
-      for (const m of (res.body.messages ?? []) as { text: string; seq: number }[]) {
+      for (const m of (await readWholeHistory(rest, thread, token)) ?? []) {
         found.set(m.text, [...(found.get(m.text) ?? []), { thread, seq: m.seq }]);
       }
     }
