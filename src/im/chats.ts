@@ -1,3 +1,4 @@
+import { isoTime } from '../common/iso-time';
 import type { Participant } from '../link/events';
 import { UNSEQUENCED } from '../link/notification-mapper';
 import { bareAddress, nonEmpty, nonNegativeInt, wireBool } from '../link/mapping/values';
@@ -104,21 +105,29 @@ export function readGetChatResponse(body: XmlNode, requestedThread: string, now:
     }];
   });
 
-  const messages = children(child(chat, 'messages'), 'message').flatMap((m, index): HistoryMessage[] => {
+  // A plain loop: this runs for every message of every history read, the proxy's busiest mapping.
+  const messages: HistoryMessage[] = [];
+  const elements = children(child(chat, 'messages'), 'message');
+  for (let index = 0; index < elements.length; index++) {
+    const m = elements[index];
     const from = nonEmpty(attr(m, 'from'));
-    if (from === undefined) return [];
+    if (from === undefined) continue;
     const upstreamSeq = nonNegativeInt(attr(m, 'seq')) ?? index;
-    const ts = nonNegativeInt(attr(m, 'ts'));
-    const date = new Date(ts ?? now());
-    const subject = nonEmpty(text(child(m, 'subject')).trim()) ?? nonEmpty(elementNames(child(m, 'subject'))[0]);
-    return [{
+    const body = readStoredBody(text(child(m, 'body')));
+    const message: HistoryMessage = {
       seq: from === SYSTEM_SENDER ? UNSEQUENCED : upstreamSeq + 1,
       from,
-      sentAt: (Number.isFinite(date.getTime()) ? date : new Date(now())).toISOString(),
-      ...readStoredBody(text(child(m, 'body'))),
-      ...(subject !== undefined ? { subject } : {}),
-    }];
-  });
+      sentAt: isoTime(nonNegativeInt(attr(m, 'ts')) ?? now()),
+      text: body.text,
+    };
+    if (body.html !== undefined) message.html = body.html;
+    const subjectElement = child(m, 'subject');
+    if (subjectElement !== undefined) {
+      const subject = nonEmpty(text(subjectElement).trim()) ?? nonEmpty(elementNames(subjectElement)[0]);
+      if (subject !== undefined) message.subject = subject;
+    }
+    messages.push(message);
+  }
 
   return { thread, participants, messages, ...optionalPartner(participants) };
 }

@@ -1,3 +1,4 @@
+import { isoTime } from '../common/iso-time';
 import type { ImEvent, LinkEvent } from './events';
 
 export interface EventLogLimits {
@@ -29,7 +30,7 @@ export class EventLog {
   /** Numbers and stores an event; returns it as published. */
   append(event: ImEvent, now = Date.now()): LinkEvent {
     const n = this.next++;
-    const published = { id: `${this.epoch}.${n}`, type: event.type, at: new Date(now).toISOString(), data: event.data } as LinkEvent;
+    const published = { id: `${this.epoch}.${n}`, type: event.type, at: isoTime(now), data: event.data } as LinkEvent;
     this.entries.push({ event: published, n, at: now });
     this.trim(now);
     return published;

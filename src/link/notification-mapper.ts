@@ -1,3 +1,4 @@
+import { isoTime } from '../common/iso-time';
 import { attr, child, children, elementNames, text, XmlNode } from '../soap/xml';
 import { Contact, EventData, ImEvent, Participant, PrivacyItem, Show, SHOWS } from './events';
 import { htmlToText } from './mapping/html-text';
@@ -195,10 +196,7 @@ function messageSeq(n: XmlNode, from: string, ctx: MappingContext): number {
 
 /** `ts` (epoch ms) as ISO-8601 UTC; when absent or unusable, the time of mapping. */
 function sentAt(n: XmlNode, ctx: MappingContext): string {
-  const ts = nonNegativeInt(attr(n, 'ts'));
-  const date = new Date(ts ?? Number.NaN);
-  if (ts !== undefined && Number.isFinite(date.getTime())) return date.toISOString();
-  return new Date((ctx.now ?? Date.now)()).toISOString();
+  return isoTime(nonNegativeInt(attr(n, 'ts')) ?? (ctx.now ?? Date.now)());
 }
 
 /** `presence`: status omitted when absent or empty (a contact going offline sends `status=""`). */
