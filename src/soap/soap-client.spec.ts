@@ -76,6 +76,30 @@ describe('SoapClient over HTTP', () => {
     expect(await failure(client.call({}, NOOP))).toMatchObject({ kind: 'bad_response', code: 'upstream.BAD_RESPONSE' });
   });
 
+  it('a reply over maxResponseBytes → upstream.BAD_RESPONSE, its reading stopped', async () => {
+    const [before, after] = NOOP_REPLY.split('<NoOpResponse');
+    let closed!: Promise<void>;
+    behaviour = (res) => {
+      closed = new Promise((resolve) => res.on('close', resolve));
+      res.write(`${before}<!-- `);
+      // Far more than the limit, in chunks, unless the client stops reading and goes away.
+      const chunk = 'x'.repeat(64 * 1024);
+      const timer = setInterval(() => res.write(chunk), 1);
+      res.on('close', () => clearInterval(timer));
+      setTimeout(() => res.end(` --><NoOpResponse${after}`), 2_000).unref();
+    };
+    expect(await failure(client.call({}, NOOP, { timeoutMs: 5_000 }))).toMatchObject({ kind: 'bad_response', message: expect.stringContaining('larger than') });
+    await closed;
+  });
+
+  it('many calls at once each get their own reply, and their deadlines leave no timers behind', async () => {
+    behaviour = (res) => setTimeout(() => res.end(NOOP_REPLY), Math.random() * 20);
+    const replies = await Promise.all(Array.from({ length: 50 }, () => client.call({}, NOOP, { timeoutMs: 5_000 })));
+    expect(replies.map((r) => r.bodyName)).toEqual(Array(50).fill('NoOpResponse'));
+    const timers = (process as unknown as { getActiveResourcesInfo(): string[] }).getActiveResourcesInfo().filter((r) => r === 'Timeout');
+    expect(timers.length).toBeLessThan(5);
+  });
+
   it('keeps serving afterwards', async () => {
     behaviour = (res) => res.end(NOOP_REPLY);
     expect((await client.call({}, NOOP)).bodyName).toBe('NoOpResponse');

@@ -1,4 +1,4 @@
-import { errors as undiciErrors, Pool } from 'undici';
+import { type Dispatcher, errors as undiciErrors, Pool } from 'undici';
 import { buildEnvelope, readEnvelope, RequestBody, RequestContext, SoapResponse } from './envelope';
 import { UpstreamError } from './upstream-error';
 import { elementNames, parseXml, XmlError } from './xml';
@@ -74,25 +74,13 @@ export class SoapClient {
   }
 
   private async exchange(context: RequestContext, body: RequestBody, options: CallOptions): Promise<SoapResponse> {
-    const payload = buildEnvelope(context, body);
-    const deadline = new Deadline(options.timeoutMs ?? this.options.timeoutMs, options.signal);
-    let statusCode: number;
-    let text: string;
-    try {
-      const res = await this.pool.request({
-        path: this.path,
-        method: 'POST',
-        headers: { 'content-type': 'application/soap+xml; charset=utf-8' },
-        body: payload,
-        signal: deadline.signal,
-      });
-      statusCode = res.statusCode;
-      text = await readLimited(res.body, this.options.maxResponseBytes);
-    } catch (err) {
-      throw transportError(err, deadline.expired);
-    } finally {
-      deadline.clear();
-    }
+    const { statusCode, text } = await new Promise<RawReply>((resolve, reject) => {
+      const exchange = new Exchange(options.timeoutMs ?? this.options.timeoutMs, this.options.maxResponseBytes, options.signal, resolve, reject);
+      this.pool.dispatch(
+        { path: this.path, method: 'POST', headers: SOAP_HEADERS, body: buildEnvelope(context, body) },
+        exchange,
+      );
+    });
     return interpret(statusCode, text, responseNameFor(body));
   }
 
@@ -139,61 +127,99 @@ export function interpret(statusCode: number, text: string, expectedResponse: st
   return response;
 }
 
-/**
- * One deadline for a whole call (connecting, sending, headers and body), ended early by the
- * caller's signal. A timer rather than AbortSignal.timeout/any: cleared as soon as the call ends,
- * so nothing lingers per call.
- */
-class Deadline {
-  private readonly controller = new AbortController();
-  private readonly timer: NodeJS.Timeout;
-  private readonly forwardAbort = () => this.controller.abort(this.caller?.reason);
-  /** True once the deadline, not the caller, ended the call. */
-  expired = false;
+const SOAP_HEADERS = { 'content-type': 'application/soap+xml; charset=utf-8' };
 
-  constructor(ms: number, private readonly caller?: AbortSignal) {
-    this.timer = setTimeout(() => {
-      this.expired = true;
-      this.controller.abort();
-    }, ms);
-    if (caller?.aborted) this.forwardAbort();
-    else caller?.addEventListener('abort', this.forwardAbort, { once: true });
-  }
-
-  get signal(): AbortSignal {
-    return this.controller.signal;
-  }
-
-  clear(): void {
-    clearTimeout(this.timer);
-    this.caller?.removeEventListener('abort', this.forwardAbort);
-  }
+interface RawReply {
+  statusCode: number;
+  text: string;
 }
 
 /** Bytes that are not UTF-8 make the reply malformed: refused, never read as U+FFFD. */
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
-async function readLimited(body: AsyncIterable<Buffer> & { destroy?: () => void }, limit: number): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body) {
-    size += chunk.length;
-    if (size > limit) {
-      body.destroy?.();
-      throw UpstreamError.badResponse(`upstream reply is larger than ${limit} bytes`);
-    }
-    chunks.push(chunk);
+/**
+ * One call as an undici dispatch handler: the reply's bytes as they come, with no stream, async
+ * iterator or AbortController per call (the busiest path of the proxy: every REST call and every
+ * long-poll). One deadline for the whole exchange (connecting, sending, headers and the whole body,
+ * so a reply dripping in byte by byte still ends), and the caller's signal, both abort through
+ * undici's controller. Settles once: with the reply, or with an UpstreamError.
+ */
+class Exchange implements Dispatcher.DispatchHandler {
+  private controller?: Dispatcher.DispatchController;
+  /** Why the call was ended before undici handed over its controller (it is aborted as soon as it does). */
+  private endedEarly?: Error;
+  private readonly timer: NodeJS.Timeout;
+  private readonly chunks: Buffer[] = [];
+  private size = 0;
+  private statusCode = 0;
+  private settled = false;
+  private readonly onCallerAbort = () => this.fail(UpstreamError.unavailable('upstream call aborted'));
+
+  constructor(
+    timeoutMs: number,
+    private readonly maxBytes: number,
+    private readonly signal: AbortSignal | undefined,
+    private readonly resolve: (reply: RawReply) => void,
+    private readonly reject: (err: UpstreamError) => void,
+  ) {
+    this.timer = setTimeout(() => this.fail(UpstreamError.timeout('upstream did not answer in time')), timeoutMs);
+    if (signal?.aborted) this.onCallerAbort();
+    else signal?.addEventListener('abort', this.onCallerAbort, { once: true });
   }
-  try {
-    return UTF8.decode(Buffer.concat(chunks));
-  } catch {
-    throw UpstreamError.badResponse('upstream reply is not valid UTF-8');
+
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    this.controller = controller;
+    if (this.endedEarly) controller.abort(this.endedEarly);
+  }
+
+  onResponseStart(_controller: Dispatcher.DispatchController, statusCode: number): void {
+    this.statusCode = statusCode;
+  }
+
+  onResponseData(_controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    this.size += chunk.length;
+    if (this.size > this.maxBytes) this.fail(UpstreamError.badResponse(`upstream reply is larger than ${this.maxBytes} bytes`));
+    else this.chunks.push(chunk);
+  }
+
+  onResponseEnd(): void {
+    if (this.settled) return;
+    let text: string;
+    try {
+      text = UTF8.decode(this.chunks.length === 1 ? this.chunks[0] : Buffer.concat(this.chunks, this.size));
+    } catch {
+      return this.fail(UpstreamError.badResponse('upstream reply is not valid UTF-8'));
+    }
+    this.settle();
+    this.resolve({ statusCode: this.statusCode, text });
+  }
+
+  onResponseError(_controller: Dispatcher.DispatchController, err: Error): void {
+    this.fail(transportError(err));
+  }
+
+  /** Ends the call with `err`: the first reason wins, and undici stops the request. */
+  private fail(err: UpstreamError): void {
+    if (this.settled) return;
+    this.settle();
+    this.reject(err);
+    if (this.controller) {
+      if (!this.controller.aborted) this.controller.abort(err);
+    } else {
+      this.endedEarly = err;
+    }
+  }
+
+  private settle(): void {
+    this.settled = true;
+    clearTimeout(this.timer);
+    this.signal?.removeEventListener('abort', this.onCallerAbort);
+    this.chunks.length = 0;
   }
 }
 
-function transportError(err: unknown, deadlineExpired: boolean): UpstreamError {
+function transportError(err: unknown): UpstreamError {
   if (err instanceof UpstreamError) return err;
-  if (deadlineExpired) return UpstreamError.timeout('upstream did not answer in time');
   const code = (err as { code?: string } | undefined)?.code ?? '';
   if (err instanceof undiciErrors.RequestAbortedError || (err as Error)?.name === 'AbortError') {
     return UpstreamError.unavailable('upstream call aborted');
