@@ -476,7 +476,8 @@ async function main(): Promise<void> {
   // A large ack acknowledges every block the replies carry (as the proxy does promptly), so the relay's
   // replies hold what the proxy's hold: no pile of unacknowledged blocks.
   const context: RequestContext = { authToken: token, session, notifySeq: 1_000_000_000, userAgent: { name: 'imbridge' } };
-  const getChatEnvelope = buildEnvelope(context, getChatRequest(chat.thread));
+  // Chat reads name no session (they need no notifications), as the proxy sends them.
+  const getChatEnvelope = buildEnvelope({ authToken: token, userAgent: context.userAgent }, getChatRequest(chat.thread));
   const sendEnvelope = buildEnvelope(context, sendMessageRequest({ address: chat.partner, thread: chat.thread, text: MESSAGE_TEXT }));
   const soapHeaders = { 'content-type': 'application/soap+xml; charset=utf-8' };
 
