@@ -35,6 +35,19 @@ export function bareAddress(value: string): string {
 /** A non-negative decimal integer (`"30000"`, `" 7 "`), else undefined. Rejects signs, fractions, exponents, overflow. */
 export function nonNegativeInt(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
+  // Plain digits, as every seq and ts the upstream writes: read here, without trimming or a regular expression.
+  if (value.length > 0 && value.length <= 15) {
+    let n = 0;
+    for (let i = 0; i < value.length; i++) {
+      const digit = value.charCodeAt(i) - 48;
+      if (digit < 0 || digit > 9) {
+        n = -1;
+        break;
+      }
+      n = n * 10 + digit;
+    }
+    if (n >= 0) return n;
+  }
   const v = value.trim();
   if (!/^\d{1,15}$/.test(v)) return undefined;
   return Number(v);
