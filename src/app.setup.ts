@@ -63,7 +63,7 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   const adapter = new FastifyAdapter({
     bodyLimit: config.maxBodyBytes,
     // The client address (for the rate limit) from X-Forwarded-For, believed only from TRUST_PROXY's peers.
-    trustProxy: config.trustProxy,
+    trustProxy: typeof config.trustProxy === 'number' ? trustNearestHops(config.trustProxy) : config.trustProxy,
     // A caller's request id is kept (logged, and sent back) so a request can be followed across
     // services; one that is not a short printable token is replaced rather than written into our logs.
     requestIdHeader: false,
@@ -93,6 +93,15 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   app.enableShutdownHooks();
   setupDocs(app, buildOpenApiDocument(app));
   return app;
+}
+
+/**
+ * TRUST_PROXY as a hop count: the nearest `hops` peers are believed, as proxy-addr counts them (the
+ * operator says how many proxies stand in front). Fastify 5.12 trusts nothing for a bare number, so
+ * the count is given as the function it used to compile to.
+ */
+function trustNearestHops(hops: number): (address: string, hop: number) => boolean {
+  return (_address, hop) => hop < hops;
 }
 
 const CORS_EXPOSED_HEADERS = ['Retry-After', 'X-Request-Id'];
