@@ -200,4 +200,27 @@ describe('Link', () => {
     const wait = link.waitFor(() => undefined, 20, 'roster.TIMEOUT');
     await expect(wait.promise).rejects.toMatchObject({ kind: 'timeout', code: 'roster.TIMEOUT' });
   });
+
+  it('a sessionless read names no session, and a waiter that came meanwhile gets its long-poll when the read ends', async () => {
+    let answer!: (reply: SoapResponse) => void;
+    const contexts: RequestContext[] = [];
+    const soap = {
+      call: (context: RequestContext) => {
+        contexts.push(context);
+        return new Promise<SoapResponse>((resolve) => (answer = resolve));
+      },
+    };
+    const link = new Link('token', soap as unknown as SoapClient, { longPollWaitMs: 1000, longPollMarginMs: 100, userAgent: 'test', eventLog: { maxEvents: 10, maxAgeMs: 60_000 } });
+    let pollStarts = 0;
+    (link as unknown as { poll: object }).poll = { start: () => pollStarts++, stop: () => undefined, wake: () => undefined };
+    const read = link.call({ IMGetChatRequest: { '@_xmlns': 'urn:zimbraIM', '@_thread': 't' } }, { sessionless: true });
+    const wait = link.waitFor(() => undefined, 1_000, 'roster.TIMEOUT');
+    await new Promise((r) => setImmediate(r));
+    expect(pollStarts).toBe(0); // the read is in flight: its end starts the poll
+    answer({ body: {}, bodyName: 'IMGetChatResponse' });
+    await read;
+    expect(contexts).toEqual([{ authToken: 'token', userAgent: { name: 'test' } }]);
+    expect(pollStarts).toBe(1);
+    wait.cancel();
+  });
 });

@@ -158,11 +158,8 @@ export class Link {
     return waiting.promise;
   }
 
-  private async callMarked(body: RequestBody, options: LinkCallOptions): Promise<Exchanged> {
-    this.assertOpen();
-    this.inFlight++;
-    this.lastActivity = Date.now();
-    try {
+  private callMarked(body: RequestBody, options: LinkCallOptions): Promise<Exchanged> {
+    return this.counted(async () => {
       await this.ensureRegistered();
       const sessionBefore = this.sessionId;
       const result = await this.exchange(body, options);
@@ -172,23 +169,30 @@ export class Link {
         return await this.exchange(body, options);
       }
       return result;
-    } finally {
-      this.inFlight--;
-      this.lastActivity = Date.now();
-      if (this.inFlight === 0) this.poll.start(); // for waiters the reply did not satisfy
-    }
+    });
   }
 
-  private async callWithoutSession(body: RequestBody, options: CallOptions): Promise<XmlNode> {
+  private callWithoutSession(body: RequestBody, options: CallOptions): Promise<XmlNode> {
+    return this.counted(async () =>
+      this.replyBody(await this.soap.call({ authToken: this.token, userAgent: { name: this.options.userAgent } }, body, options)),
+    );
+  }
+
+  /**
+   * Runs a call counted as in flight (the link is not idle meanwhile). While calls are in flight a new
+   * waiter leaves the long-poll to them (see waitFor): when the last one ends, it starts for the
+   * waiters their replies did not satisfy.
+   */
+  private async counted<T>(call: () => Promise<T>): Promise<T> {
     this.assertOpen();
     this.inFlight++;
     this.lastActivity = Date.now();
     try {
-      const response = await this.soap.call({ authToken: this.token, userAgent: { name: this.options.userAgent } }, body, options);
-      return this.replyBody(response);
+      return await call();
     } finally {
       this.inFlight--;
       this.lastActivity = Date.now();
+      if (this.inFlight === 0) this.poll.start();
     }
   }
 
