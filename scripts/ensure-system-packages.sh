@@ -1,27 +1,35 @@
 #!/usr/bin/env bash
 # System packages the test suite needs beyond npm: Debian's Chromium, which the browser spec
-# (test/browser.e2e-spec.ts) drives through playwright-core. Nothing is downloaded outside the
+# (test/browser.e2e-spec.ts) drives through playwright-core, and Debian's redis-server, which the
+# tests start on ports of their own (test/support/redis-server.ts). Nothing is downloaded outside the
 # system's package manager. Run by `npm test` (pretest) and by CI.
 set -euo pipefail
 
-CHROMIUM=/usr/bin/chromium
+# package → the file it must provide
+declare -A NEEDED=([chromium]=/usr/bin/chromium [redis-server]=/usr/bin/redis-server)
 
-if [ -x "$CHROMIUM" ]; then
+missing=()
+for package in "${!NEEDED[@]}"; do
+  [ -x "${NEEDED[$package]}" ] || missing+=("$package")
+done
+if [ ${#missing[@]} -eq 0 ]; then
   exit 0
 fi
 if [ "$(id -u)" -ne 0 ]; then
-  echo "ensure-system-packages: $CHROMIUM is missing and only root can install it (apt-get install chromium)" >&2
+  echo "ensure-system-packages: missing ${missing[*]} and only root can install them (apt-get install ${missing[*]})" >&2
   exit 1
 fi
 if ! command -v apt-get >/dev/null 2>&1; then
-  echo "ensure-system-packages: $CHROMIUM is missing and there is no apt-get to install it; install Chromium at $CHROMIUM" >&2
+  echo "ensure-system-packages: missing ${missing[*]} and there is no apt-get to install them" >&2
   exit 1
 fi
-echo "ensure-system-packages: installing chromium"
+echo "ensure-system-packages: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
 apt-get update
-apt-get install -y --no-install-recommends chromium
-if [ ! -x "$CHROMIUM" ]; then
-  echo "ensure-system-packages: the chromium package did not provide $CHROMIUM" >&2
-  exit 1
-fi
+apt-get install -y --no-install-recommends "${missing[@]}"
+for package in "${missing[@]}"; do
+  if [ ! -x "${NEEDED[$package]}" ]; then
+    echo "ensure-system-packages: the $package package did not provide ${NEEDED[$package]}" >&2
+    exit 1
+  fi
+done
