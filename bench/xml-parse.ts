@@ -22,54 +22,10 @@ import { SaxesParser, type SaxesOptions } from 'saxes';
 import { parseXml as simulatorParseXml, validatorProblem } from '../src/simulator/xml-reader';
 import { orderedShape } from '../src/soap/testing/tree-shape';
 import { child, children, parseXml, text, wellFormednessProblem } from '../src/soap/xml';
+import { microPlan, paired } from './lib/micro';
 
-const ROUNDS = Number(process.argv[2] ?? 7);
-const MS_PER_SIDE = Number(process.argv[3] ?? 300);
+const plan = microPlan(process.argv.slice(2));
 const FIXTURES = join(__dirname, 'fixtures');
-
-/** µs per call of `fn` over about `ms` milliseconds (calls in batches, so the clock is read rarely). */
-function timePerCall(fn: () => void, ms: number): number {
-  let calls = 0;
-  const start = process.hrtime.bigint();
-  const deadline = start + BigInt(Math.round(ms * 1e6));
-  let now = start;
-  while (now < deadline) {
-    for (let i = 0; i < 50; i++) fn();
-    calls += 50;
-    now = process.hrtime.bigint();
-  }
-  return Number(now - start) / 1e3 / calls;
-}
-
-const median = (values: number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-};
-
-/** Paired rounds of `a` against `b`: medians of µs per call, and of the per-round ratios a/b. */
-function paired(a: () => void, b: () => void): { a: number; b: number; ratio: number } {
-  timePerCall(a, MS_PER_SIDE / 2);
-  timePerCall(b, MS_PER_SIDE / 2);
-  const as: number[] = [];
-  const bs: number[] = [];
-  const ratios: number[] = [];
-  for (let round = 0; round < ROUNDS; round++) {
-    let ta: number;
-    let tb: number;
-    if (round % 2 === 0) {
-      ta = timePerCall(a, MS_PER_SIDE);
-      tb = timePerCall(b, MS_PER_SIDE);
-    } else {
-      tb = timePerCall(b, MS_PER_SIDE);
-      ta = timePerCall(a, MS_PER_SIDE);
-    }
-    as.push(ta);
-    bs.push(tb);
-    ratios.push(ta / tb);
-  }
-  return { a: median(as), b: median(bs), ratio: median(ratios) };
-}
 
 const fmt = (us: number) => us.toFixed(1).padStart(8);
 const pad = (s: string, n: number) => s.padEnd(n);
@@ -78,13 +34,13 @@ const pad = (s: string, n: number) => s.padEnd(n);
 function main(): void {
   const files = readdirSync(FIXTURES).filter((f) => f.endsWith('.xml')).sort();
   const fixtures = files.map((file) => ({ file, xml: readFileSync(join(FIXTURES, file), 'utf8').trim() }));
-  console.log(`node ${process.version}; ${ROUNDS} paired rounds of ${MS_PER_SIDE} ms per side\n`);
+  console.log(`node ${process.version}; ${plan.rounds} paired rounds of ${plan.msPerSide} ms per side\n`);
 
   console.log('reading each reply: old = fast-xml-parser + validator (the simulator\'s reader), new = saxes + tree builder (the proxy\'s)');
   console.log(`${pad('fixture', 20)}${'bytes'.padStart(7)}${'old µs'.padStart(9)}${'new µs'.padStart(9)}  old/new`);
   for (const { file, xml } of fixtures) {
     if (!isDeepStrictEqual(orderedShape(parseXml(xml)), orderedShape(simulatorParseXml(xml)))) throw new Error(`${file}: the two readers disagree`);
-    const r = paired(() => simulatorParseXml(xml), () => parseXml(xml));
+    const r = paired(() => simulatorParseXml(xml), () => parseXml(xml), plan);
     console.log(`${pad(file, 20)}${String(xml.length).padStart(7)} ${fmt(r.a)} ${fmt(r.b)}  ${r.ratio.toFixed(2)}×`);
   }
 
@@ -111,7 +67,7 @@ function main(): void {
     const fast = bare(settings[0][1]);
     for (const [name, options] of settings.slice(1)) {
       const other = bare(options);
-      const r = paired(() => other.write(xml).close(), () => fast.write(xml).close());
+      const r = paired(() => other.write(xml).close(), () => fast.write(xml).close(), plan);
       console.log(`${pad(file, 20)}${pad(name, 28)}${fmt(r.a)} µs vs ${fmt(r.b)} µs  ${r.ratio.toFixed(2)}×`);
     }
   }
@@ -127,6 +83,7 @@ function main(): void {
   const r = paired(
     () => bodies.forEach((b) => validatorProblem(`<body xmlns="http://www.w3.org/1999/xhtml">${b}</body>`)),
     () => bodies.forEach((b) => wellFormednessProblem(`<body>${b}</body>`)),
+    plan,
   );
   console.log(`${pad('validator / saxes', 27)} ${fmt(r.a)} ${fmt(r.b)}  ${r.ratio.toFixed(2)}×`);
 }
