@@ -1,4 +1,4 @@
-import { type Dispatcher, errors as undiciErrors, Pool } from 'undici';
+import { type Dispatcher, Pool } from 'undici';
 import { buildEnvelope, readEnvelope, RequestBody, RequestContext, SoapResponse } from './envelope';
 import { UpstreamError } from './upstream-error';
 import { elementNames, parseXml, XmlError } from './xml';
@@ -218,12 +218,10 @@ class Exchange implements Dispatcher.DispatchHandler {
   }
 }
 
+/** What undici reports; our own aborts (deadline, caller, size) already carry their UpstreamError as the reason. */
 function transportError(err: unknown): UpstreamError {
   if (err instanceof UpstreamError) return err;
   const code = (err as { code?: string } | undefined)?.code ?? '';
-  if (err instanceof undiciErrors.RequestAbortedError || (err as Error)?.name === 'AbortError') {
-    return UpstreamError.unavailable('upstream call aborted');
-  }
   if (UNREACHABLE_CODES.has(code)) return UpstreamError.unavailable(`upstream unreachable (${code})`);
   return UpstreamError.unavailable(`upstream call failed${code ? ` (${code})` : ''}`);
 }
