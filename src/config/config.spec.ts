@@ -96,3 +96,32 @@ describe('loadConfig: TRUST_PROXY', () => {
     }
   });
 });
+
+describe('loadConfig: cluster mode', () => {
+  const SECRET = 's'.repeat(32);
+
+  it('is off (one process, no Redis) when REDIS_URL is unset', () => {
+    expect(loadConfig({}).cluster).toBeUndefined();
+    expect(loadConfig({ CLUSTER_SECRET: SECRET }).cluster).toBeUndefined();
+  });
+
+  it('reads REDIS_URL with the defaults of the design: 5 s lease, 1 s heartbeat, imb: prefix, a new instance id per start', () => {
+    const first = loadConfig({ REDIS_URL: 'redis://127.0.0.1:6390', CLUSTER_SECRET: SECRET }).cluster!;
+    const second = loadConfig({ REDIS_URL: 'rediss://cache.example:6380/2', CLUSTER_SECRET: SECRET }).cluster!;
+    expect(first).toMatchObject({ redisUrl: 'redis://127.0.0.1:6390', secret: SECRET, leaseMs: 5_000, heartbeatMs: 1_000, keyPrefix: 'imb:' });
+    expect(first.instanceId).not.toBe(second.instanceId);
+    expect(loadConfig({ REDIS_URL: 'redis://r', CLUSTER_SECRET: SECRET, INSTANCE_ID: 'web-1' }).cluster!.instanceId).toBe('web-1');
+  });
+
+  it('stops start-up on a bad value, naming the variable', () => {
+    const base = { REDIS_URL: 'redis://127.0.0.1:6390', CLUSTER_SECRET: SECRET };
+    expect(() => loadConfig({ ...base, REDIS_URL: 'http://127.0.0.1:6379' })).toThrow(/REDIS_URL/);
+    expect(() => loadConfig({ ...base, REDIS_URL: 'not a url' })).toThrow(/REDIS_URL/);
+    expect(() => loadConfig({ ...base, CLUSTER_SECRET: undefined })).toThrow(/CLUSTER_SECRET/);
+    expect(() => loadConfig({ ...base, CLUSTER_SECRET: 'short' })).toThrow(/CLUSTER_SECRET/);
+    expect(() => loadConfig({ ...base, CLUSTER_LEASE_MS: '100' })).toThrow(/CLUSTER_LEASE_MS/);
+    expect(() => loadConfig({ ...base, CLUSTER_LEASE_MS: '2000', CLUSTER_HEARTBEAT_MS: '1500' })).toThrow(/CLUSTER_HEARTBEAT_MS/);
+    expect(() => loadConfig({ ...base, REDIS_KEY_PREFIX: '{x}' })).toThrow(/REDIS_KEY_PREFIX/);
+    expect(() => loadConfig({ ...base, INSTANCE_ID: 'a b' })).toThrow(/INSTANCE_ID/);
+  });
+});

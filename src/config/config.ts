@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { isIP } from 'node:net';
 
 /**
@@ -44,6 +45,23 @@ export interface AppConfig {
   maxUpstreamResponseBytes: number;
   logLevel: string;
   userAgent: string;
+  /** Many instances sharing one Redis (see "Running several instances"); undefined = one process, no Redis. */
+  cluster?: ClusterConfig;
+}
+
+export interface ClusterConfig {
+  /** `redis://` or `rediss://`. */
+  redisUrl: string;
+  /** Encrypts the upstream tokens kept in Redis, so a survivor can poll for a user who is not calling. */
+  secret: string;
+  /** An instance that has not renewed its lease for this long is dead; its links are taken over. */
+  leaseMs: number;
+  /** How often an instance renews its lease. */
+  heartbeatMs: number;
+  /** Every key this service writes starts with it. */
+  keyPrefix: string;
+  /** This instance's name in Redis; new per start unless set. */
+  instanceId: string;
 }
 
 /** Trust every proxy, the nearest N hops, or peers at these addresses / CIDR ranges; false = none. */
@@ -137,6 +155,36 @@ function trustProxy(env: Env): TrustProxy {
   return entries;
 }
 
+const MIN_CLUSTER_SECRET_BYTES = 32;
+
+function cluster(env: Env): ClusterConfig | undefined {
+  const raw = env.REDIS_URL;
+  if (!raw) return undefined;
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    parsed = undefined;
+  }
+  if (!parsed || (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:')) {
+    throw new Error('REDIS_URL must be a redis:// or rediss:// URL');
+  }
+  const secret = env.CLUSTER_SECRET ?? '';
+  if (Buffer.byteLength(secret) < MIN_CLUSTER_SECRET_BYTES) {
+    throw new Error(`CLUSTER_SECRET must be set to at least ${MIN_CLUSTER_SECRET_BYTES} bytes when REDIS_URL is set`);
+  }
+  const leaseMs = int(env, 'CLUSTER_LEASE_MS', 5_000, 500, 600_000);
+  const heartbeatMs = int(env, 'CLUSTER_HEARTBEAT_MS', 1_000, 50, 60_000);
+  if (heartbeatMs * 2 > leaseMs) throw new Error('CLUSTER_HEARTBEAT_MS must be at most half of CLUSTER_LEASE_MS');
+  const keyPrefix = env.REDIS_KEY_PREFIX ?? 'imb:';
+  if (!/^[\x21-\x7e]{1,64}$/.test(keyPrefix) || /[{}]/.test(keyPrefix)) {
+    throw new Error('REDIS_KEY_PREFIX must be 1 to 64 visible ASCII characters without { or }');
+  }
+  const instanceId = env.INSTANCE_ID || randomUUID();
+  if (!/^[A-Za-z0-9_.:-]{1,64}$/.test(instanceId)) throw new Error('INSTANCE_ID must be 1 to 64 letters, digits, _ . : -');
+  return { redisUrl: raw, secret, leaseMs, heartbeatMs, keyPrefix, instanceId };
+}
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 export function loadConfig(env: Env = process.env): AppConfig {
@@ -165,6 +213,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     maxUpstreamResponseBytes: int(env, 'MAX_UPSTREAM_RESPONSE_BYTES', 8 * 1024 * 1024, 4096, 256 * 1024 * 1024),
     logLevel,
     userAgent: 'imbridge',
+    cluster: cluster(env),
   };
 }
 
