@@ -3,7 +3,7 @@ import { LuaScript, RedisConnection } from './redis';
 
 const INCR_BY = new LuaScript('incrBy', "return redis.call('INCRBY', KEYS[1], ARGV[1])");
 
-describe('RedisConnection (a real redis-server of the test's own)', () => {
+describe('RedisConnection, on a redis-server of the test\'s own', () => {
   let redis: RedisServer;
   let connection: RedisConnection;
 
