@@ -1,4 +1,5 @@
 import { isoTime } from '../common/iso-time';
+import type { EventJournal } from './event-journal';
 import type { ImEvent, LinkEvent } from './events';
 
 export interface EventLogLimits {
@@ -16,7 +17,7 @@ export type Replay = { events: LinkEvent[] } | { gap: true };
  * (per link), so an id handed out by an earlier link for the same token is recognised as not
  * replayable instead of being confused with this log's numbering.
  */
-export class EventLog {
+export class EventLog implements EventJournal {
   private readonly epoch: string;
   /** Kept events, oldest first, from `head` on; numbers are consecutive, so positions are computed. */
   private readonly entries: { event: LinkEvent; n: number; at: number }[] = [];
@@ -34,6 +35,11 @@ export class EventLog {
     this.entries.push({ event: published, n, at: now });
     this.trim(now);
     return published;
+  }
+
+  /** Kept at once: a process's own memory is as durable as its link. */
+  commit(events: readonly ImEvent[]): LinkEvent[] {
+    return events.map((event) => this.append(event));
   }
 
   get lastId(): string | null {

@@ -46,6 +46,20 @@ export class LinkState {
     return this.chatAddresses.get(thread);
   }
 
+  /** The highest message seq of `thread` that became an event (0: none known). */
+  lastMessageSeq(thread: string): number {
+    return this.lastSeqByThread.get(thread) ?? 0;
+  }
+
+  /** A thread as another process left it: its last message that became an event, and where its messages go. */
+  restoreChat(thread: string, lastSeq: number, address: string | null): void {
+    if (lastSeq > 0) {
+      this.lastSeqByThread.set(thread, lastSeq);
+      evictOldest(this.lastSeqByThread, MAX_TRACKED_THREADS);
+    }
+    if (address !== null) this.rememberChat(thread, address);
+  }
+
   rememberChat(thread: string, address: string): void {
     this.chatAddresses.delete(thread);
     this.chatAddresses.set(thread, address);

@@ -2,8 +2,10 @@ import type { RequestBody, RequestContext, SoapResponse } from '../soap/envelope
 import type { SoapClient } from '../soap/soap-client';
 import { UpstreamError } from '../soap/upstream-error';
 import { elementNames, parseXml, XmlNode } from '../soap/xml';
-import type { LinkEvent } from './events';
-import { Link } from './link';
+import type { CommitContext, EventJournal } from './event-journal';
+import { EventLog } from './event-log';
+import type { ImEvent, LinkEvent } from './events';
+import { Link, LinkOptions } from './link';
 
 /** A scripted upstream: each call gets the next reply; the requests are kept for assertions. */
 class ScriptedSoap {
@@ -32,8 +34,14 @@ const ok = (sessionId: string, blocks: [number, XmlNode[]][] = [], refresh = fal
   bodyName: name.replace(/Request$/, 'Response'),
 });
 
-function makeLink(soap: ScriptedSoap): { link: Link; events: LinkEvent[] } {
-  const link = new Link('token', soap as unknown as SoapClient, { longPollWaitMs: 1000, longPollMarginMs: 100, userAgent: 'test', eventLog: { maxEvents: 100, maxAgeMs: 60_000 } });
+function makeLink(soap: ScriptedSoap, options: Partial<LinkOptions> = {}): { link: Link; events: LinkEvent[] } {
+  const link = new Link('token', soap as unknown as SoapClient, {
+    longPollWaitMs: 1000,
+    longPollMarginMs: 100,
+    userAgent: 'test',
+    eventLog: { maxEvents: 100, maxAgeMs: 60_000 },
+    ...options,
+  });
   const events: LinkEvent[] = [];
   // Listen without a poll: the tests drive every exchange themselves.
   (link as unknown as { poll: object }).poll = { start: () => undefined, stop: () => undefined, wake: () => undefined };
@@ -222,5 +230,93 @@ describe('Link', () => {
     expect(contexts).toEqual([{ authToken: 'token', userAgent: { name: 'test' } }]);
     expect(pollStarts).toBe(1);
     wait.cancel();
+  });
+});
+
+/** A journal that keeps events only when the test says so (a shared store's commit in flight), or fails. */
+class HeldJournal implements EventJournal {
+  readonly commits: { events: ImEvent[]; seq: number; keep: () => void; fail: (err: Error) => void }[] = [];
+  private readonly log = new EventLog({ maxEvents: 100, maxAgeMs: 60_000 });
+
+  commit(events: readonly ImEvent[], context: CommitContext): Promise<readonly LinkEvent[]> {
+    return new Promise((resolve, reject) => {
+      this.commits.push({ events: [...events], seq: context.seq, keep: () => resolve(this.log.commit(events)), fail: reject });
+    });
+  }
+}
+
+const settle = () => new Promise((resolve) => setImmediate(resolve));
+
+describe('Link with a journal that commits asynchronously', () => {
+  it('acknowledges only committed blocks, and delivers events and answers the call once they are kept', async () => {
+    const soap = new ScriptedSoap()
+      .reply(ok('11', [], true))
+      .reply(ok('11', [[1, [presence('a@x', 'AWAY')]]]))
+      .reply(ok('11', [[1, [presence('a@x', 'AWAY')]]]))
+      .reply(ok('11'));
+    const journal = new HeldJournal();
+    const { link, events } = makeLink(soap, { journal });
+    const first = link.call(body);
+    await settle();
+    journal.commits[0].keep(); // the new session, with nothing yet
+    await settle();
+    expect(journal.commits.map((c) => c.seq)).toEqual([0, 1]);
+    let answered = false;
+    void first.then(() => (answered = true));
+    // A concurrent call sent before the commit acknowledges nothing yet, and waits for the commit too.
+    const second = link.call(body);
+    await settle();
+    expect(soap.calls[2].context).toMatchObject({ session: '11', notifySeq: 0 });
+    expect(answered).toBe(false);
+    expect(events).toEqual([]);
+    journal.commits[1].keep();
+    await Promise.all([first, second]);
+    expect(events.map((e) => e.data)).toEqual([{ address: 'a@x', show: 'away' }]);
+    expect(journal.commits).toHaveLength(2); // the resent block was no second commit
+    await link.call(body);
+    expect(soap.calls[3].context).toMatchObject({ session: '11', notifySeq: 1 });
+  });
+
+  it('a failed commit fails the call and ends the link without ending the upstream session or acknowledging the block', async () => {
+    const soap = new ScriptedSoap().reply(ok('11', [], true)).reply(ok('11', [[1, [presence('a@x', 'AWAY')]]]));
+    const journal = new HeldJournal();
+    const { link, events } = makeLink(soap, { journal });
+    const call = link.call(body);
+    await settle();
+    journal.commits[0].keep();
+    await settle();
+    journal.commits[1].fail(new Error('store unreachable'));
+    await expect(call).rejects.toThrow('store unreachable');
+    await settle();
+    expect(link.isClosed).toBe(true);
+    expect(events).toEqual([]);
+    expect(soap.calls.map((c) => c.name)).toEqual(['IMGatewayListRequest', 'IMGetRosterRequest']); // no EndSession
+  });
+
+  it('carries on a session from its committed seq: no registration, the ack is that seq, resent blocks become events', async () => {
+    const soap = new ScriptedSoap().reply(ok('77', [[5, [presence('a@x', 'AWAY')]], [6, [presence('b@x', 'DND')]]])).reply(ok('77'));
+    const { link, events } = makeLink(soap, { resume: { sessionId: '77', seq: 5 } });
+    await link.call(body);
+    await link.call(body);
+    expect(soap.calls.map((c) => c.name)).toEqual(['IMGetRosterRequest', 'IMGetRosterRequest']);
+    expect(soap.calls[0].context).toMatchObject({ session: '77', notifySeq: 5 });
+    expect(soap.calls[1].context).toMatchObject({ session: '77', notifySeq: 6 });
+    expect(events.map((e) => e.data)).toEqual([{ address: 'b@x', show: 'dnd' }]);
+  });
+
+  it('a session with nothing acknowledged cannot be carried on: it is ended, and the new one starts with resync', async () => {
+    const soap = new ScriptedSoap()
+      .reply(ok('77')) // EndSession of the old session
+      .reply(ok('88', [], true))
+      .reply(ok('88', [[1, [presence('a@x', 'AWAY')]]]));
+    const { link, events } = makeLink(soap, { resume: { sessionId: '77', seq: 0 } });
+    await link.call(body);
+    expect(soap.calls.map((c) => [c.name, c.context.session])).toEqual([
+      ['EndSessionRequest', '77'],
+      ['IMGatewayListRequest', 'new'],
+      ['IMGetRosterRequest', '88'],
+    ]);
+    expect(events.map((e) => e.type)).toEqual(['resync', 'presence']);
+    expect(events[0].data).toEqual({ reason: 'upstream_session' });
   });
 });

@@ -6,6 +6,7 @@ import type { CallOptions, SoapClient } from '../soap/soap-client';
 import { UpstreamError } from '../soap/upstream-error';
 import { attr, XmlNode } from '../soap/xml';
 import type { ImEvent, LinkEvent } from './events';
+import type { EventJournal } from './event-journal';
 import { EventLog, EventLogLimits, Replay } from './event-log';
 import { IdleChange, IdleClients } from './idle-clients';
 import { LinkState } from './link-state';
@@ -19,7 +20,17 @@ export interface LinkOptions {
   longPollMarginMs: number;
   userAgent: string;
   eventLog: EventLogLimits;
+  /** Where events are kept before their blocks are acknowledged; the in-memory log when absent. */
+  journal?: EventJournal;
+  /** An upstream session another process had for this token, to carry on (cluster takeover). */
+  resume?: LinkResume;
   onLog?: (level: 'warn' | 'debug', message: string) => void;
+}
+
+export interface LinkResume {
+  sessionId?: string;
+  /** The notify seq committed for that session. */
+  seq: number;
 }
 
 export interface LinkCallOptions extends CallOptions {
@@ -82,7 +93,16 @@ export class Link {
     onRetry: (err, backoff) => this.options.onLog?.('warn', `long-poll failed (${err.message}); retrying in ${backoff} ms`),
   });
   private inFlight = 0;
-  private readonly log: EventLog;
+  /** The in-memory log, when no other journal was given. */
+  private readonly log?: EventLog;
+  private readonly journal: EventJournal;
+  /** The newest commit asked of the journal, and the newest one done (its seq is what the upstream is acknowledged). */
+  private committing: EventOrigin = { session: undefined, seq: 0 };
+  private committed: EventOrigin = this.committing;
+  /** Commits that are not done yet, in order; never rejects. */
+  private commits: Promise<void> = Promise.resolve();
+  /** The session this link was to carry on could not be (nothing acknowledged): the first new session is a replacement. */
+  private replacesSession = false;
   private readonly idleClients = new IdleClients();
   /** IMSetIdle calls, in order. */
   private idleUpdates: Promise<unknown> = Promise.resolve();
@@ -94,7 +114,26 @@ export class Link {
     private readonly soap: SoapClient,
     private readonly options: LinkOptions,
   ) {
-    this.log = new EventLog(options.eventLog);
+    if (options.journal) this.journal = options.journal;
+    else this.journal = this.log = new EventLog(options.eventLog);
+    if (options.resume?.sessionId) this.carryOn(options.resume.sessionId, options.resume.seq);
+  }
+
+  /**
+   * Takes over a session registered by the process that owned the token before: the upstream resends
+   * every block after the committed seq (§5). With nothing acknowledged it cannot: an ack of 0 drops
+   * every sent block, so the session is ended and the next one starts with `resync`.
+   */
+  private carryOn(sessionId: string, seq: number): void {
+    if (seq <= 0) {
+      this.replacesSession = true;
+      void this.endUpstreamSession(sessionId);
+      return;
+    }
+    this.sessionId = sessionId;
+    this.intake.restart(seq);
+    this.committing = this.committed = { session: sessionId, seq };
+    this.registration = Promise.resolve();
   }
 
   get isClosed(): boolean {
@@ -237,14 +276,20 @@ export class Link {
     return update.then(() => undefined);
   }
 
-  /** The events after `afterId` from the bounded log, or a gap when some of them are gone. */
+  /** The events after `afterId` from the in-memory log, or a gap when some of them are gone. */
   replay(afterId: string): Replay {
-    return this.log.since(afterId);
+    return this.memoryLog.since(afterId);
   }
 
   /** The id of the newest event published (a new client's starting point), or null. */
   get lastEventId(): string | null {
-    return this.log.lastId;
+    return this.memoryLog.lastId;
+  }
+
+  /** Replays come from the in-memory log; with a shared journal, sockets read the shared log instead. */
+  private get memoryLog(): EventLog {
+    if (!this.log) throw new Error('this link keeps its events in a shared journal: replay from there');
+    return this.log;
   }
 
   /**
@@ -307,13 +352,17 @@ export class Link {
 
   private async exchange(body: RequestBody, options: CallOptions, registering = false): Promise<Exchanged> {
     const sentSession = this.sessionId;
-    const sentAck = this.intake.highestSeq;
+    // Only what is committed is acknowledged: the upstream resends the rest, to us or to a survivor.
+    const sentAck = this.committed.session === sentSession ? this.committed.seq : 0;
     const response = await this.soap.call(
       { authToken: this.token, session: sentSession ?? 'new', notifySeq: sentAck, userAgent: { name: this.options.userAgent } },
       body,
       options,
     );
-    if (response.context && !this.closed) this.absorb(response.context, sentSession, registering);
+    if (response.context && !this.closed) {
+      const committing = this.absorb(response.context, sentSession, registering);
+      if (committing) await committing;
+    }
     return { body: this.replyBody(response), mark: replyMark(response.context, sentSession, sentAck) };
   }
 
@@ -327,8 +376,11 @@ export class Link {
     return response.body;
   }
 
-  /** Takes a response header in: session changes first, then every new notify block in seq order. */
-  private absorb(context: ResponseContext, sentSession: string | undefined, registering: boolean): void {
+  /**
+   * Takes a response header in: session changes first, then every new notify block in seq order.
+   * Returns the commit to wait for when the journal is asynchronous.
+   */
+  private absorb(context: ResponseContext, sentSession: string | undefined, registering: boolean): Promise<void> | undefined {
     // A reply to a request sent on a session we have already replaced belongs to an orphan: ignore it.
     // If the upstream made a session for that request too (each request on a lost session gets one),
     // end it now: the upstream keeps at most 5 per account, and idle orphans would push out the
@@ -337,19 +389,22 @@ export class Link {
       if (context.sessionId !== undefined && context.sessionId !== sentSession && context.sessionId !== this.sessionId) {
         void this.endUpstreamSession(context.sessionId);
       }
-      return;
+      return undefined;
     }
     const newSession = context.sessionId !== undefined && context.sessionId !== this.sessionId;
-    const lost = this.sessionId !== undefined && (newSession || context.refresh);
+    const lost = (this.sessionId !== undefined || this.replacesSession) && (newSession || context.refresh);
     if (newSession) {
       this.sessionId = context.sessionId;
+      this.replacesSession = false;
       this.intake.restart();
     }
+    const taken: TakenEvent[] = [];
     if (lost) {
       this.options.onLog?.('warn', 'upstream session replaced; re-registering');
-      this.deliver(this.intake.admit({ type: 'resync', data: { reason: 'upstream_session' } }));
+      taken.push(this.intake.admit({ type: 'resync', data: { reason: 'upstream_session' } }));
     }
-    for (const taken of this.intake.take(context.notify)) this.deliver(taken);
+    for (const event of this.intake.take(context.notify)) taken.push(event);
+    const committing = this.commit(taken);
     // The registration call itself ran on the new session; anything else needs it registered again
     // (after the blocks above, so the registration acknowledges them).
     if (lost && !registering) {
@@ -357,21 +412,55 @@ export class Link {
       void this.ensureRegistered().catch(() => undefined);
     }
     if (lost) this.tellIdle(this.idleClients.sessionReplaced()).catch(() => undefined);
+    return committing;
   }
 
-  /** New events go to the log and the listeners; waiters see repetitions too (an unchanged roster answers a read). */
-  private deliver({ event, seq, isNew }: TakenEvent): void {
-    if (isNew) {
-      const published = this.log.append(event);
-      for (const listener of this.listeners) {
-        try {
-          listener(published);
-        } catch (err) {
-          this.options.onLog?.('warn', `event listener failed: ${(err as Error).message}`);
+  /**
+   * Hands the new events to the journal with the seq they bring the acknowledgement to, then
+   * delivers them. A reply that brought nothing new still waits for the commits under way: its caller
+   * sees what the blocks it carried meant. A failed commit ends the link without ending the upstream
+   * session: nothing after the last commit was acknowledged, so whoever carries the session on gets
+   * those blocks again.
+   */
+  private commit(taken: TakenEvent[]): Promise<void> | undefined {
+    const origin: EventOrigin = { session: this.sessionId, seq: this.intake.highestSeq };
+    if (taken.length === 0 && origin.session === this.committing.session && origin.seq === this.committing.seq) {
+      return this.committed === this.committing ? undefined : this.commits;
+    }
+    this.committing = origin;
+    const fresh = taken.filter((t) => t.isNew).map((t) => t.event);
+    const kept = this.journal.commit(fresh, { session: origin.session, seq: origin.seq, state: this.state });
+    if (!(kept instanceof Promise)) {
+      this.deliver(taken, kept, origin);
+      return undefined;
+    }
+    const done = this.commits.then(() => kept).then((published) => {
+      if (!this.closed) this.deliver(taken, published, origin);
+    });
+    this.commits = done.catch((err: Error) => {
+      this.options.onLog?.('warn', `events could not be committed (${err.message}); the link ends, its session stays for whoever carries it on`);
+      void this.close(err, false);
+    });
+    return done;
+  }
+
+  /** New events go to the listeners; waiters see repetitions too (an unchanged roster answers a read). */
+  private deliver(taken: TakenEvent[], published: readonly LinkEvent[], origin: EventOrigin): void {
+    this.committed = origin;
+    let next = 0;
+    for (const { event, seq, isNew } of taken) {
+      if (isNew) {
+        const numbered = published[next++];
+        for (const listener of this.listeners) {
+          try {
+            listener(numbered);
+          } catch (err) {
+            this.options.onLog?.('warn', `event listener failed: ${(err as Error).message}`);
+          }
         }
       }
+      this.waiters.offer(event, { session: origin.session, seq });
     }
-    this.waiters.offer(event, { session: this.sessionId, seq });
   }
 
   // ---- the long-poll --------------------------------------------------------------------------

@@ -45,14 +45,17 @@ export class NotifyIntake {
     private readonly onUnmappable: (n: XmlNode, err: Error) => void = () => undefined,
   ) {}
 
-  /** The highest seq taken: what the next request acknowledges. */
+  /** The highest seq taken (acknowledged upstream once its events are committed). */
   get highestSeq(): number {
     return this.highest;
   }
 
-  /** A new upstream session: its blocks number from 1 again. */
-  restart(): void {
-    this.highest = 0;
+  /**
+   * A new upstream session (its blocks number from 1 again), or a session carried on from another
+   * process at the seq it had committed: the blocks after it are resent and taken anew.
+   */
+  restart(atSeq = 0): void {
+    this.highest = atSeq;
     this.replay.reset();
   }
 
