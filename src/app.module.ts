@@ -3,7 +3,7 @@ import { APP_GUARD } from '@nestjs/core';
 import { AuthModule } from './auth/auth.module';
 import { ChatsModule } from './chats/chats.module';
 import { RateLimitGuard } from './common/rate-limit.guard';
-import { AppConfig } from './config/config';
+import { AppConfig, ClusterConfig } from './config/config';
 import { ConfigModule } from './config/config.module';
 import { EventsModule } from './events/events.module';
 import { GatewaysModule } from './gateways/gateways.module';
@@ -36,7 +36,15 @@ export class AppModule {
         GatewaysModule,
         RoomsModule,
         EventsModule,
+        ...(config.cluster ? [clusterModule(config.cluster)] : []),
       ],
     };
   }
+}
+
+/** Loaded only with REDIS_URL set: one process without Redis loads no Redis code at all. */
+function clusterModule(settings: ClusterConfig): DynamicModule {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { ClusterModule } = require('./cluster/cluster.module') as typeof import('./cluster/cluster.module');
+  return ClusterModule.forConfig(settings);
 }

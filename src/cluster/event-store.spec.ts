@@ -15,7 +15,7 @@ function presence(epoch: string, n: number, at = Date.now()): LinkEvent {
 
 function batch(epoch: string, expectedN: number, count: number, extra: Partial<CommitBatch> = {}): CommitBatch {
   const events = Array.from({ length: count }, (_, i) => presence(epoch, expectedN + i + 1));
-  return { owner: 'i1', gen: 1, epoch, expectedN, seq: expectedN + count, events, chats: [], ...extra };
+  return { owner: 'i1', gen: 1, epoch, expectedN, seq: expectedN + count, session: 'S1', events, chats: [], ...extra };
 }
 
 describe('parseEventId', () => {
@@ -77,11 +77,12 @@ describe('RedisEventStore, on a redis-server of the test\'s own', () => {
     const listener = (message: string): void => void published.push(message);
     await redis.subscribe(keys.events(tag), listener);
 
-    const first = batch('E', 0, 2, { seq: 7, chats: [{ thread: 'c1', state: [5, 'b@x'] }, { thread: 'c2', state: [1, null] }] });
+    const first = batch('E', 0, 2, { seq: 7, session: 'S2', chats: [{ thread: 'c1', state: [5, 'b@x'] }, { thread: 'c2', state: [1, null] }] });
     await expect(store.commit(tag, first)).resolves.toEqual({ status: 'committed', n: 2 });
     const entries = await redis.command<[string, string[]][]>(['XRANGE', keys.log(tag), '-', '+']);
     expect(entries).toEqual(first.events.map((e, i) => [`${i + 1}-0`, ['e', JSON.stringify(e)]]));
-    expect(await record(tag)).toEqual({ owner: 'i1', gen: '1', epoch: 'E', n: '2', seq: '7', sid: 'S1' });
+    // The ack is recorded with the upstream session it belongs to.
+    expect(await record(tag)).toEqual({ owner: 'i1', gen: '1', epoch: 'E', n: '2', seq: '7', sid: 'S2' });
     expect(await store.chats(tag)).toEqual(new Map([['c1', [5, 'b@x']], ['c2', [1, null]]]));
     await until(() => published.length === 2);
     expect(published).toEqual(first.events.map((e) => JSON.stringify(e)));

@@ -20,6 +20,8 @@ export interface ChatChange {
 
 /** What one notify block adds to a token's log; the events are already numbered expectedN+1, expectedN+2… */
 export interface CommitBatch {
+  /** The upstream session the acknowledged seq belongs to. */
+  session?: string;
   owner: string;
   gen: number;
   epoch: string;
@@ -51,7 +53,7 @@ export interface LogHead {
 /**
  * Fence, lost-write check and the whole write in one atomic round trip.
  * KEYS: link hash, log stream, chats hash.
- * ARGV: owner, gen, epoch, expectedN, seq, maxEvents, channel, event count, the events' JSON…,
+ * ARGV: owner, gen, epoch, expectedN, seq, maxEvents, channel, upstream session ('' = none), event count, the events' JSON…,
  * then thread/state pairs (state '' = forget the thread).
  * Returns {'committed', n} | {'fenced'} | {'lost'}.
  */
@@ -63,7 +65,7 @@ local record = redis.call('HMGET', KEYS[1], 'owner', 'gen', 'epoch', 'n', 'seq')
 -- The fence comes first: a fenced owner must learn it is fenced, not that Redis lost writes.
 if record[1] ~= ARGV[1] or tonumber(record[2]) ~= tonumber(ARGV[2]) then return {'fenced'} end
 local expectedN = tonumber(ARGV[4])
-local count = tonumber(ARGV[8])
+local count = tonumber(ARGV[9])
 if record[3] ~= ARGV[3] or tonumber(record[4]) ~= expectedN then
   -- This very block already committed (a retry after a timed-out reply): same answer, nothing written.
   if count > 0 and record[3] == ARGV[3] and tonumber(record[4]) == expectedN + count and tonumber(record[5]) == tonumber(ARGV[5]) then
@@ -73,13 +75,15 @@ if record[3] ~= ARGV[3] or tonumber(record[4]) ~= expectedN then
 end
 -- XADD first: if the stream were ahead of the record, the first XADD fails before anything is written.
 for i = 1, count do
-  redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[6], string.format('%d-0', expectedN + i), 'e', ARGV[8 + i])
+  redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[6], string.format('%d-0', expectedN + i), 'e', ARGV[9 + i])
 end
-for i = 9 + count, #ARGV, 2 do
+for i = 10 + count, #ARGV, 2 do
   if ARGV[i + 1] == '' then redis.call('HDEL', KEYS[3], ARGV[i]) else redis.call('HSET', KEYS[3], ARGV[i], ARGV[i + 1]) end
 end
-for i = 1, count do redis.call('PUBLISH', ARGV[7], ARGV[8 + i]) end
+for i = 1, count do redis.call('PUBLISH', ARGV[7], ARGV[9 + i]) end
 redis.call('HSET', KEYS[1], 'n', expectedN + count, 'seq', ARGV[5])
+-- The upstream session the ack belongs to: a survivor carries that session on.
+if ARGV[8] == '' then redis.call('HDEL', KEYS[1], 'sid') else redis.call('HSET', KEYS[1], 'sid', ARGV[8]) end
 return {'committed', expectedN + count}
 `,
 );
@@ -143,6 +147,7 @@ export class RedisEventStore {
       String(batch.seq),
       String(this.limits.maxEvents),
       this.keys.events(tag),
+      batch.session ?? '',
       String(batch.events.length),
       ...batch.events.map((event) => JSON.stringify(event)),
     ];

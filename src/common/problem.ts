@@ -52,6 +52,8 @@ export const ProblemCode = {
   UPSTREAM_UNAVAILABLE: 'upstream.UNAVAILABLE',
   UPSTREAM_TIMEOUT: 'upstream.TIMEOUT',
   UPSTREAM_BAD_RESPONSE: 'upstream.BAD_RESPONSE',
+  /** Cluster mode: Redis cannot be reached, or the token's link is changing hands; retry shortly. */
+  CLUSTER_UNAVAILABLE: 'cluster.UNAVAILABLE',
   INTERNAL: 'internal',
 } as const;
 
@@ -278,4 +280,11 @@ export function problemFromUpstreamError(err: UpstreamError): ProblemDocument {
         status === HttpStatus.SERVICE_UNAVAILABLE ? GENERIC_DETAIL.bad_response_503 : GENERIC_DETAIL.bad_response,
       );
   }
+}
+
+/** 503 with Retry-After (cluster mode): Redis is out of reach, or the token's link is changing hands. */
+export function clusterUnavailable(detail: string, retryAfterSeconds = 1): ProblemException {
+  return new ProblemException(503, ProblemCode.CLUSTER_UNAVAILABLE, detail, undefined, {
+    headers: { 'Retry-After': String(retryAfterSeconds) },
+  });
 }

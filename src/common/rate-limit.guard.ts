@@ -7,7 +7,7 @@ import { MetricsService } from '../metrics/metrics.service';
 import { ProblemException } from './problem';
 import { RateLimiter } from './rate-limiter';
 
-/** `RATE_LIMIT` requests per minute per token and per client address; 429 `rate.LIMITED` beyond. */
+/** `RATE_LIMIT` requests per minute per token and per client address; 429 `rate.LIMITED` beyond (one process). */
 @Injectable()
 export class RateLimitGuard implements CanActivate {
   private readonly limiter?: RateLimiter;
@@ -16,7 +16,8 @@ export class RateLimitGuard implements CanActivate {
     @Inject(APP_CONFIG) config: AppConfig,
     private readonly metrics: MetricsService,
   ) {
-    if (config.rateLimitPerMinute > 0) this.limiter = new RateLimiter(config.rateLimitPerMinute);
+    // In cluster mode the limit is counted in Redis, by admission, before any guard runs.
+    if (config.rateLimitPerMinute > 0 && !config.cluster) this.limiter = new RateLimiter(config.rateLimitPerMinute);
   }
 
   canActivate(context: ExecutionContext): boolean {

@@ -42,6 +42,16 @@ export function eventNumber(id: string | null): number {
   return id === null ? 0 : Number(id.slice(id.lastIndexOf('.') + 1)) || 0;
 }
 
+/** The epoch part of an event id (`<epoch>.<n>`). */
+function epochOf(id: string | null): string | undefined {
+  return id === null ? undefined : id.slice(0, id.lastIndexOf('.'));
+}
+
+/** A socket's own notice that it missed events (no id: it is no event of the token's stream). */
+export function resyncNotice(): LinkEvent {
+  return { type: 'resync', at: new Date().toISOString(), data: { reason: 'gap' } } as LinkEvent;
+}
+
 /**
  * The TCP socket under a ws WebSocket. ws has no 'drain' of its own; its `bufferedAmount` is this
  * stream's unsent bytes, and the stream says when they have gone out.
@@ -65,6 +75,8 @@ export class EventSocket {
   private threads?: Set<string>;
   /** The newest event number sent or queued for this socket; an event at or below it is a duplicate. */
   private lastDelivered = 0;
+  /** The log the numbers count in: a new epoch (a log written anew, cluster mode) numbers afresh. */
+  private epoch?: string;
   private early: (string | null)[] | undefined = [];
   /** Frames waiting behind a replay, oldest first: `replayLeft` replay frames, then live ones. */
   private backlog?: Buffer[];
@@ -101,8 +113,9 @@ export class EventSocket {
     this.send(JSON.stringify({ type: 'ready', data: ready }));
     // This socket's own notice, not an event of the token's stream: it has no id, so it cannot be
     // mistaken for (and de-duplicated as) the event whose id the client last saw.
-    if (gap) this.send(JSON.stringify({ type: 'resync', at: new Date().toISOString(), data: { reason: 'gap' } }));
+    if (gap) this.send(JSON.stringify(resyncNotice()));
     this.lastDelivered = eventNumber(ready.lastId);
+    this.epoch = epochOf(ready.lastId);
     if (replay.length > 0) {
       this.backlog = replay.map(frameOf);
       this.replayLeft = replay.length;
@@ -115,6 +128,12 @@ export class EventSocket {
 
   /** Delivers one event if the filter wants it and the socket has not had it yet; true when it went (or is queued to go) out. */
   deliver(event: LinkEvent): boolean {
+    if (event.id === undefined) return this.backlog ? this.enqueue(frameOf(event)) : this.send(frameOf(event)); // a notice
+    const epoch = epochOf(event.id);
+    if (epoch !== this.epoch) {
+      this.epoch = epoch;
+      this.lastDelivered = 0;
+    }
     const n = eventNumber(event.id);
     if (n <= this.lastDelivered) return false;
     this.lastDelivered = n;

@@ -1,4 +1,4 @@
-import { Inject, Logger, OnModuleDestroy } from '@nestjs/common';
+import { Inject, Logger, OnModuleDestroy, Optional } from '@nestjs/common';
 import { OnGatewayConnection, OnGatewayDisconnect, WebSocketGateway } from '@nestjs/websockets';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
@@ -17,10 +17,19 @@ import { Heartbeat } from './heartbeat';
 
 interface SocketEntry {
   socket: EventSocket;
-  fanout?: Fanout;
-  /** Set once the socket is authenticated and counted as one of its token's clients. */
-  clientId?: string;
+  /** Set once the socket is authenticated and follows its token's events: undoes that. */
+  leave?: () => void;
 }
+
+/**
+ * Cluster mode: sockets follow the token's shared log wherever its link lives. Resolves with what
+ * undoes the join, or undefined when the socket was refused (and closed).
+ */
+export interface ClusterSockets {
+  join(socket: EventSocket, token: string, clientId: string, after: string | undefined): Promise<(() => void) | undefined>;
+}
+
+export const CLUSTER_SOCKETS = Symbol('CLUSTER_SOCKETS');
 
 /**
  * `GET /v1/events`: authenticates each socket in the connection handler (guards do not run there),
@@ -40,6 +49,7 @@ export class EventsGateway implements OnGatewayConnection, OnGatewayDisconnect, 
     private readonly links: LinkRegistry,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly metrics: MetricsService,
+    @Optional() @Inject(CLUSTER_SOCKETS) private readonly cluster?: ClusterSockets,
   ) {
     this.heartbeat = new Heartbeat(config.wsPingIntervalMs);
   }
@@ -69,6 +79,15 @@ export class EventsGateway implements OnGatewayConnection, OnGatewayDisconnect, 
     }
     const token = bearerFromHeader(request.headers.authorization) ?? (url.searchParams.get('access_token') || undefined);
     if (!token) return socket.close(CLOSE.UNAUTHORIZED, 'a bearer token is required');
+    const after = url.searchParams.get('after') ?? undefined;
+    if (this.cluster) {
+      const leave = await this.cluster.join(socket, token, clientId, after);
+      if (!leave) return;
+      if (!this.sockets.has(ws)) return leave(); // the client left while joining
+      entry.leave = leave;
+      this.metrics.socketOpened();
+      return;
+    }
 
     let link: Link;
     try {
@@ -82,15 +101,16 @@ export class EventsGateway implements OnGatewayConnection, OnGatewayDisconnect, 
     if (!socket.isOpen || !this.sockets.has(ws)) return; // the client left while we authenticated
 
     const fanout = this.fanoutFor(link);
-    const after = url.searchParams.get('after') ?? undefined;
     const replay = after === undefined ? undefined : link.replay(after);
     const gap = replay !== undefined && 'gap' in replay;
     if (gap) this.metrics.resync('gap'); // this socket's own notice (see EventSocket.start)
     // Replay and joining the fan-out happen in one turn: nothing falls between them.
     socket.start({ resumed: replay !== undefined && !gap, lastId: link.lastEventId }, replay && !gap ? replay.events : [], gap);
     fanout.add(socket);
-    entry.fanout = fanout;
-    entry.clientId = clientId;
+    entry.leave = () => {
+      fanout.remove(socket);
+      link.clientDisconnected(clientId);
+    };
     this.metrics.socketOpened();
     link.clientConnected(clientId);
   }
@@ -106,10 +126,9 @@ export class EventsGateway implements OnGatewayConnection, OnGatewayDisconnect, 
     const entry = this.sockets.get(ws);
     this.sockets.delete(ws);
     if (entry) this.heartbeat.remove(entry.socket);
-    if (!entry?.fanout) return;
+    if (!entry?.leave) return;
     this.metrics.socketClosed();
-    entry.fanout.remove(entry.socket);
-    if (entry.clientId) entry.fanout.link.clientDisconnected(entry.clientId);
+    entry.leave();
   }
 
   onModuleDestroy(): void {

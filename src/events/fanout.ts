@@ -1,13 +1,17 @@
 import type { LinkEvent } from '../link/events';
-import type { Link } from '../link/link';
 import type { MetricsService } from '../metrics/metrics.service';
 import type { EventSocket } from './event-socket';
+
+/** Where a token's events come from: its link, or (in cluster mode) the shared log's feed. */
+export interface EventSource {
+  subscribe(listener: (event: LinkEvent) => void): () => void;
+}
 
 /** Sockets served per event-loop turn; a bigger fan-out yields between chunks. */
 const CHUNK = 256;
 
 /**
- * The sockets of one token, fed from one subscription to the token's link. Events queue in order;
+ * The sockets of one token, fed from one subscription to the token's events. Events queue in order;
  * a large fan-out is delivered in chunks so one busy token cannot stall the event loop. When the last
  * socket leaves, the subscription lingers (the link keeps polling and logging) so a reconnecting client
  * resumes without loss.
@@ -23,7 +27,7 @@ export class Fanout {
   private lingerTimer?: NodeJS.Timeout;
 
   constructor(
-    readonly link: Link,
+    readonly source: EventSource,
     private readonly lingerMs: number,
     private readonly onEmpty: (fanout: Fanout) => void,
     private readonly metrics: MetricsService,
@@ -33,7 +37,7 @@ export class Fanout {
     clearTimeout(this.lingerTimer);
     this.lingerTimer = undefined;
     this.sockets.add(socket);
-    this.unsubscribe ??= this.link.subscribe((event) => this.push(event));
+    this.unsubscribe ??= this.source.subscribe((event) => this.push(event));
   }
 
   remove(socket: EventSocket): void {
@@ -42,7 +46,7 @@ export class Fanout {
     this.lingerTimer.unref();
   }
 
-  /** Stops listening to the link (linger over, or the link closed). */
+  /** Stops listening to the source (linger over, or the link closed). */
   end(): void {
     clearTimeout(this.lingerTimer);
     this.unsubscribe?.();

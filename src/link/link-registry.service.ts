@@ -1,10 +1,10 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { createHash } from 'node:crypto';
-import { ProblemException } from '../common/problem';
+import { clusterUnavailable, ProblemException } from '../common/problem';
 import { APP_CONFIG, AppConfig } from '../config/config';
 import { SoapClient } from '../soap/soap-client';
 import { UpstreamError } from '../soap/upstream-error';
-import { Link } from './link';
+import { Link, LinkOptions } from './link';
 
 const LONG_POLL_MARGIN_MS = 10_000;
 /** Upper bound of an upstream token's life (the upstream default is 2 days); revocations are kept that long. */
@@ -16,7 +16,16 @@ export function tokenKey(token: string): string {
   return createHash('sha256').update(token).digest('base64url');
 }
 
-/** Owns every link: one per bearer token, created on first use, ended when idle or on logout. */
+/** What the cluster adds to the registry: in cluster mode, links are created only by claiming them. */
+export interface LinkOwnership {
+  /** Logout: the token is refused on every instance before its link ends. */
+  revoke(token: string): Promise<void>;
+}
+
+/**
+ * Owns every link: one per bearer token, created on first use (in cluster mode: when this instance
+ * claims the token), ended when idle or on logout.
+ */
 @Injectable()
 export class LinkRegistry implements OnApplicationShutdown {
   private readonly logger = new Logger('Link');
@@ -24,6 +33,7 @@ export class LinkRegistry implements OnApplicationShutdown {
   /** Tokens ended with DELETE /v1/sessions/current → when the revocation may be forgotten. */
   private readonly revoked = new Map<string, number>();
   private readonly sweeper: NodeJS.Timeout;
+  private ownership?: LinkOwnership;
 
   constructor(
     private readonly soap: SoapClient,
@@ -33,17 +43,31 @@ export class LinkRegistry implements OnApplicationShutdown {
     this.sweeper.unref();
   }
 
+  /** Cluster mode: links come from claims (see `install`), and logout is told to every instance. */
+  useOwnership(ownership: LinkOwnership): void {
+    this.ownership = ownership;
+  }
+
   /** The token's link, created on first use. Refuses revoked tokens. */
   acquire(token: string): Link {
     const key = tokenKey(token);
     if (this.isRevoked(key)) throw ProblemException.unauthorized('This session has ended.');
     const existing = this.links.get(key);
     if (existing && !existing.isClosed) return existing;
+    // Admission claimed the link before the request got here; it has ended since.
+    if (this.ownership) throw clusterUnavailable('The session of this token is changing hands; retry.');
+    return this.install(token);
+  }
+
+  /** Creates the token's link (with a shared journal, or carrying on a session, in cluster mode). */
+  install(token: string, options: Pick<LinkOptions, 'journal' | 'resume'> = {}): Link {
+    const key = tokenKey(token);
     if (this.links.size >= this.config.maxLinks) this.evictIdle();
     if (this.links.size >= this.config.maxLinks) {
       throw new UpstreamError('unavailable', 'upstream.UNAVAILABLE', 'too many upstream sessions are open');
     }
     const link = new Link(token, this.soap, {
+      ...options,
       longPollWaitMs: this.config.longPollWaitMs,
       longPollMarginMs: LONG_POLL_MARGIN_MS,
       userAgent: this.config.userAgent,
@@ -59,6 +83,7 @@ export class LinkRegistry implements OnApplicationShutdown {
 
   /** Logout: ends the upstream session, and refuses the token from now on. */
   async end(token: string): Promise<void> {
+    await this.ownership?.revoke(token);
     const key = tokenKey(token);
     this.revoked.set(key, Date.now() + MAX_TOKEN_LIFETIME_MS);
     while (this.revoked.size > MAX_REVOKED) this.revoked.delete(this.revoked.keys().next().value as string);
@@ -102,6 +127,7 @@ export class LinkRegistry implements OnApplicationShutdown {
   /** After the sockets have been told "going away" (their gateway closes them on module destroy). */
   async onApplicationShutdown(): Promise<void> {
     clearInterval(this.sweeper);
-    await Promise.all([...this.links.values()].map((link) => link.close()));
+    // In cluster mode the sessions live on: another instance carries them on.
+    await Promise.all([...this.links.values()].map((link) => link.close(undefined, !this.ownership)));
   }
 }

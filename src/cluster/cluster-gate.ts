@@ -1,0 +1,81 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { bearerFromHeader } from '../auth/bearer-token.decorator';
+import { clusterUnavailable, ProblemCode, ProblemException } from '../common/problem';
+import { problemFromException, sendProblem } from '../common/problem.filter';
+import type { MetricsService } from '../metrics/metrics.service';
+import { UpstreamError } from '../soap/upstream-error';
+import type { Admission } from './admission';
+import type { ClusterLinks } from './cluster-links';
+import { ForwardedRequest, ForwardedResponse, forwardedRequest, runForwarded, sendForwarded } from './forwarding';
+import { Inbox, InboxTimeout, InboxUnreachable } from './inbox';
+import { ClusterKeys } from './keys';
+
+/** Marks a request an owner runs for another instance: admitted there, so neither counted nor forwarded again. */
+export interface ForwardMarker {
+  header: string;
+  /** Random per process: only the process itself can mark a request. */
+  value: string;
+}
+
+export interface ClusterGateOptions {
+  instanceId: string;
+  marker: ForwardMarker;
+  /** A forwarded request not answered by then is a 504. */
+  forwardTimeoutMs: number;
+  /** Retry-After when the owner is unreachable: its lease runs out by then and the token can be claimed. */
+  leaseSeconds: number;
+}
+
+/**
+ * Admission for every `/v1/` request in cluster mode, before any route runs: one script counts the
+ * rate limits (cluster-wide), refuses a logged-out token, and says who owns the token's link. A live
+ * other owner gets the request forwarded through its inbox and runs it (so a call that waits for a
+ * notification runs where the notification arrives); otherwise this instance claims the token and
+ * runs the request itself.
+ */
+export function installClusterGate(
+  fastify: FastifyInstance,
+  deps: { admission: Admission; links: ClusterLinks; inbox: Inbox; metrics: MetricsService },
+  options: ClusterGateOptions,
+): void {
+  const { admission, links, inbox, metrics } = deps;
+
+  inbox.handle('http', (payload) => runForwarded(fastify, payload as ForwardedRequest, options.marker));
+
+  fastify.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
+    if (!request.url.startsWith('/v1/') || request.headers[options.marker.header] === options.marker.value) return;
+    try {
+      const token = bearerFromHeader(request.headers.authorization);
+      const tag = token === undefined ? undefined : ClusterKeys.tagOf(token);
+      const admitted = await admission.admit(request.ip, tag).catch((err: Error) => {
+        throw clusterUnavailable(`The cluster state cannot be read: ${err.message}`);
+      });
+      if (admitted.retryAfterSeconds > 0) {
+        metrics.rateLimitedRequest();
+        throw new ProblemException(429, ProblemCode.RATE_LIMITED, `Too many requests; retry in ${admitted.retryAfterSeconds} s.`, undefined, {
+          headers: { 'Retry-After': String(admitted.retryAfterSeconds) },
+        });
+      }
+      if (token === undefined || tag === undefined) return;
+      if (admitted.revoked) throw ProblemException.unauthorized('This session has ended.');
+      const owner = admitted.owner;
+      if (owner?.alive && owner.instance !== options.instanceId) {
+        return sendForwarded(reply, await forward(inbox, owner.instance, request, options));
+      }
+      await links.ensureLocal(token, tag);
+    } catch (err) {
+      sendProblem(reply, problemFromException(err, request));
+      return reply;
+    }
+  });
+}
+
+async function forward(inbox: Inbox, owner: string, request: FastifyRequest, options: ClusterGateOptions): Promise<ForwardedResponse> {
+  try {
+    return await inbox.request<ForwardedResponse>(owner, 'http', forwardedRequest(request), options.forwardTimeoutMs);
+  } catch (err) {
+    if (err instanceof InboxTimeout) throw UpstreamError.timeout('the instance that holds this session did not answer in time');
+    if (err instanceof InboxUnreachable) throw clusterUnavailable('The instance that holds this session is gone; retry.', options.leaseSeconds);
+    throw clusterUnavailable(`The instance that holds this session failed: ${(err as Error).message}`);
+  }
+}
