@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { bearerFromHeader } from '../auth/bearer-token.decorator';
 import { clusterUnavailable, ProblemCode, ProblemException } from '../common/problem';
 import { problemFromException, sendProblem } from '../common/problem.filter';
-import type { MetricsService } from '../metrics/metrics.service';
+import type { ClusterMetrics, MetricsService } from '../metrics/metrics.service';
 import { UpstreamError } from '../soap/upstream-error';
 import type { Admission } from './admission';
 import type { ClusterLinks } from './cluster-links';
@@ -35,10 +35,10 @@ export interface ClusterGateOptions {
  */
 export function installClusterGate(
   fastify: FastifyInstance,
-  deps: { admission: Admission; links: ClusterLinks; inbox: Inbox; metrics: MetricsService },
+  deps: { admission: Admission; links: ClusterLinks; inbox: Inbox; metrics: MetricsService; clusterMetrics: ClusterMetrics },
   options: ClusterGateOptions,
 ): void {
-  const { admission, links, inbox, metrics } = deps;
+  const { admission, links, inbox, metrics, clusterMetrics } = deps;
 
   inbox.handle('http', (payload) => runForwarded(fastify, payload as ForwardedRequest, options.marker));
 
@@ -60,7 +60,7 @@ export function installClusterGate(
       if (admitted.revoked) throw ProblemException.unauthorized('This session has ended.');
       const owner = admitted.owner;
       if (owner?.alive && owner.instance !== options.instanceId) {
-        return sendForwarded(reply, await forward(inbox, owner.instance, request, options));
+        return sendForwarded(reply, await forward(inbox, owner.instance, request, options, clusterMetrics));
       }
       await links.ensureLocal(token, tag);
     } catch (err) {
@@ -70,12 +70,21 @@ export function installClusterGate(
   });
 }
 
-async function forward(inbox: Inbox, owner: string, request: FastifyRequest, options: ClusterGateOptions): Promise<ForwardedResponse> {
+async function forward(inbox: Inbox, owner: string, request: FastifyRequest, options: ClusterGateOptions, metrics: ClusterMetrics): Promise<ForwardedResponse> {
   try {
-    return await inbox.request<ForwardedResponse>(owner, 'http', forwardedRequest(request), options.forwardTimeoutMs);
+    const answer = await inbox.request<ForwardedResponse>(owner, 'http', forwardedRequest(request), options.forwardTimeoutMs);
+    metrics.forwarded('answered');
+    return answer;
   } catch (err) {
-    if (err instanceof InboxTimeout) throw UpstreamError.timeout('the instance that holds this session did not answer in time');
-    if (err instanceof InboxUnreachable) throw clusterUnavailable('The instance that holds this session is gone; retry.', options.leaseSeconds);
+    if (err instanceof InboxTimeout) {
+      metrics.forwarded('timeout');
+      throw UpstreamError.timeout('the instance that holds this session did not answer in time');
+    }
+    if (err instanceof InboxUnreachable) {
+      metrics.forwarded('unreachable');
+      throw clusterUnavailable('The instance that holds this session is gone; retry.', options.leaseSeconds);
+    }
+    metrics.forwarded('failed');
     throw clusterUnavailable(`The instance that holds this session failed: ${(err as Error).message}`);
   }
 }

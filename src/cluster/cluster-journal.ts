@@ -57,6 +57,7 @@ export class ClusterJournal implements EventJournal {
     private readonly reinstate: Reinstate,
     /** Whether this instance still holds its lease, on its own monotonic clock (checked before every write). */
     private readonly holdsLease: () => boolean,
+    private readonly observe: (seconds: number) => void = () => undefined,
   ) {}
 
   commit(events: readonly ImEvent[], context: CommitContext): Promise<readonly LinkEvent[]> {
@@ -92,11 +93,13 @@ export class ClusterJournal implements EventJournal {
   private async tryWrite(numbered: LinkEvent[], { session, seq, state }: CommitContext): Promise<'committed' | 'fenced' | 'lost'> {
     const { owner, gen, epoch, n } = this.position;
     let result: Awaited<ReturnType<RedisEventStore['commit']>>;
+    const started = performance.now();
     try {
       result = await this.store.commit(this.tag, { owner, gen, epoch, expectedN: n, seq, session, events: numbered, chats: chatChanges(numbered, state) });
     } catch (err) {
       throw clusterUnavailable(`the event log cannot be written: ${(err as Error).message}`);
     }
+    this.observe((performance.now() - started) / 1000);
     if (result.status === 'committed') Object.assign(this.position, { n: result.n, session, seq });
     return result.status;
   }

@@ -6,6 +6,7 @@ import { ClusterJournal, JournalPosition } from './cluster-journal';
 import type { RedisEventStore } from './event-store';
 import { ClusterKeys } from './keys';
 import type { LinkDirectory, LinkRecord } from './link-directory';
+import type { ClusterMetrics } from '../metrics/metrics.service';
 import type { Membership } from './membership';
 import type { RedisConnection } from './redis';
 
@@ -48,6 +49,7 @@ export class ClusterLinks {
     private readonly store: RedisEventStore,
     private readonly redis: RedisConnection,
     private readonly keys: ClusterKeys,
+    private readonly metrics: ClusterMetrics,
     private readonly options: ClusterLinksOptions,
   ) {}
 
@@ -97,6 +99,7 @@ export class ClusterLinks {
     const journal = new ClusterJournal(this.store, tag, position, (lost) =>
         this.directory.reinstate(tag, token, { gen: lost.gen, epoch: lost.epoch, n: lost.n, seq: lost.seq, sid: lost.session }).then((done) => (done ? lost.gen + 1 : null)),
       () => this.membership.holdsLease,
+      (seconds) => this.metrics.committed(seconds),
     );
     const link = this.registry.install(token, { journal, resume: { sessionId: record.sid, seq: record.seq } });
     for (const [thread, [seq, address]] of chats) link.state.restoreChat(thread, seq, address);

@@ -5,8 +5,9 @@ import { randomBytes } from 'node:crypto';
 import type { AppConfig, ClusterConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config';
 import { CLUSTER_SOCKETS } from '../events/events.gateway';
+import { CLUSTER_HEALTH, ClusterHealth } from '../health/health.controller';
 import { LinkRegistry } from '../link/link-registry.service';
-import { MetricsService } from '../metrics/metrics.service';
+import { ClusterMetrics, MetricsService } from '../metrics/metrics.service';
 import { Admission } from './admission';
 import { installClusterGate } from './cluster-gate';
 import { ClusterLinks } from './cluster-links';
@@ -20,7 +21,7 @@ import { RedisConnection } from './redis';
 import { Sealer } from './sealed';
 
 /** Everything cluster mode is made of, built once Redis answers. */
-export class Cluster {
+export class Cluster implements ClusterHealth {
   readonly keys: ClusterKeys;
   readonly membership: Membership;
   readonly directory: LinkDirectory;
@@ -29,6 +30,7 @@ export class Cluster {
   readonly inbox: Inbox;
   readonly links: ClusterLinks;
   readonly sockets: ClusterSocketsService;
+  readonly metrics: ClusterMetrics;
   private readonly logger = new Logger('Cluster');
 
   constructor(
@@ -39,16 +41,20 @@ export class Cluster {
     metrics: MetricsService,
   ) {
     const id = settings.instanceId;
+    this.metrics = metrics.clusterMetrics(() => this.links.ownedCount);
     this.keys = new ClusterKeys(settings.keyPrefix);
     this.membership = new Membership(redis, this.keys, { instanceId: id, leaseMs: settings.leaseMs, heartbeatMs: settings.heartbeatMs }, {
       fenced: () => this.fenced(),
       deadInstances: (ids) => void this.takeOver(ids),
     });
-    this.directory = new LinkDirectory(redis, this.keys, new Sealer(settings.secret, 'upstream tokens'), id);
+    this.directory = new LinkDirectory(redis, this.keys, new Sealer(settings.secret, 'upstream tokens'), id, config.eventLogMaxAgeMs);
     this.store = new RedisEventStore(redis, this.keys, { maxEvents: config.eventLogSize, maxAgeMs: config.eventLogMaxAgeMs });
     this.admission = new Admission(redis, this.keys, config.rateLimitPerMinute);
     this.inbox = new Inbox(redis, this.keys, new Sealer(settings.secret, 'inbox'), id);
-    this.links = new ClusterLinks(registry, this.directory, this.membership, this.store, redis, this.keys, { instanceId: id, lingerMs: config.eventsLingerMs });
+    this.links = new ClusterLinks(registry, this.directory, this.membership, this.store, redis, this.keys, this.metrics, {
+      instanceId: id,
+      lingerMs: config.eventsLingerMs,
+    });
     this.sockets = new ClusterSocketsService(this.links, this.directory, this.admission, this.inbox, this.store, redis, this.keys, config, metrics, id);
     registry.useOwnership({
       revoke: async (token) => {
@@ -57,6 +63,12 @@ export class Cluster {
         await redis.publish(this.keys.events(tag), JSON.stringify({ note: 'revoked' }));
       },
     });
+  }
+
+  notReady(): string | undefined {
+    if (!this.redis.isReady) return `Redis cannot be reached${this.redis.error ? ` (${this.redis.error})` : ''}`;
+    if (!this.membership.holdsLease) return 'this instance does not hold its lease';
+    return undefined;
   }
 
   /** Lost the lease (paused, or cut off from Redis): no longer an owner; sockets reconnect elsewhere. */
@@ -73,6 +85,7 @@ export class Cluster {
       try {
         const taken = await this.links.takeOver(instance);
         if (taken > 0) this.logger.log(`took over ${taken} links of ${instance}`);
+        this.metrics.tookOver(taken);
       } catch (err) {
         this.logger.warn(`taking over ${instance} failed: ${(err as Error).message}`);
       }
@@ -94,7 +107,7 @@ class ClusterLifecycle implements OnModuleInit, OnApplicationShutdown {
 
   async onModuleInit(): Promise<void> {
     const { cluster, config } = this;
-    installClusterGate(this.adapterHost.httpAdapter.getInstance<FastifyInstance>(), { ...cluster, metrics: this.metrics }, {
+    installClusterGate(this.adapterHost.httpAdapter.getInstance<FastifyInstance>(), { ...cluster, metrics: this.metrics, clusterMetrics: cluster.metrics }, {
       instanceId: cluster.settings.instanceId,
       marker: { header: 'x-imbridge-forwarded', value: randomBytes(16).toString('hex') },
       forwardTimeoutMs: 2 * config.upstreamTimeoutMs + config.rosterTimeoutMs,
@@ -126,9 +139,10 @@ export class ClusterModule {
             new Cluster(await RedisConnection.connect({ url: settings.redisUrl, name: `imbridge:${settings.instanceId}` }), settings, config, registry, metrics),
         },
         { provide: CLUSTER_SOCKETS, inject: [CLUSTER], useFactory: (cluster: Cluster) => cluster.sockets },
+        { provide: CLUSTER_HEALTH, inject: [CLUSTER], useFactory: (cluster: Cluster): ClusterHealth => cluster },
         ClusterLifecycle,
       ],
-      exports: [CLUSTER, CLUSTER_SOCKETS],
+      exports: [CLUSTER, CLUSTER_SOCKETS, CLUSTER_HEALTH],
     };
   }
 }

@@ -153,11 +153,20 @@ describe('LinkDirectory, on a redis-server of the test\'s own', () => {
     expect(await b.release(tagOf(1), 1)).toBe(false);
     expect(await a.lookup(tagOf(1))).toEqual({ owner: 'a', gen: 1, alive: true });
 
+    await redis.command(['XADD', keys.log(tagOf(1)), '1-0', 'e', '{}']);
+    await redis.command(['HSET', keys.chats(tagOf(1)), 'thread', '[1,null]']);
     expect(await a.release(tagOf(1), 1)).toBe(true);
     expect(await a.lookup(tagOf(1))).toEqual({ owner: null, gen: 1, alive: false });
     expect(await owned('a')).toEqual([]);
+    // Kept for a returning client a while, then forgotten: Redis memory is bounded by the links in use.
+    for (const key of [keys.link(tagOf(1)), keys.log(tagOf(1)), keys.chats(tagOf(1))]) {
+      expect(await redis.command<number>(['PTTL', key])).toBeGreaterThan(0);
+    }
     // A released link is free for anyone, and the next owner resumes its log and session.
     expect(await b.claim(tagOf(1), token(1), 'free')).toEqual({ ...first, owner: 'b', gen: 2, sid: 'session-1' });
+    for (const key of [keys.link(tagOf(1)), keys.log(tagOf(1)), keys.chats(tagOf(1))]) {
+      expect(await redis.command<number>(['PTTL', key])).toBe(-1);
+    }
     expect(await a.saveSession(tagOf(1), 1, 'stale')).toBe(false);
     expect(await a.release(tagOf(1), 1)).toBe(false);
   });

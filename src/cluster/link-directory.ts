@@ -52,7 +52,7 @@ return {record[1], record[2], alive}`,
 );
 
 /**
- * KEYS: link, instances, ownedBy(me). ARGV: me, tag, mode, sealed token, fresh epoch, and the
+ * KEYS: link, instances, ownedBy(me), log, chats. ARGV: me, tag, mode, sealed token, fresh epoch, and the
  * ownedBy key around an instance id (head, tail) to take the tag out of a dead owner's set.
  * Claims a missing, released or own record; another's only in takeover mode once its lease has
  * passed. The token is rewritten on every claim: the claimer has it in hand, and this repairs a
@@ -64,8 +64,13 @@ const CLAIM = new LuaScript(
 local me, tag = ARGV[1], ARGV[2]
 local owner = redis.call('HGET', KEYS[1], 'owner')
 if not owner then
+  -- A new log: whatever an expired record left behind goes with it.
+  redis.call('DEL', KEYS[4], KEYS[5])
   redis.call('HSET', KEYS[1], 'owner', me, 'gen', 1, 'epoch', ARGV[5], 'n', 0, 'seq', 0, 'tok', ARGV[4])
 else
+  redis.call('PERSIST', KEYS[1])
+  redis.call('PERSIST', KEYS[4])
+  redis.call('PERSIST', KEYS[5])
   if owner ~= '' and owner ~= me then
     if ARGV[3] ~= 'takeover' or not leasePassed(owner) then return false end
     redis.call('SREM', ARGV[6] .. owner .. ARGV[7], tag)
@@ -107,13 +112,17 @@ if #taken > 0 then redis.call('SADD', KEYS[2], unpack(taken)) end
 return results`,
 );
 
-/** KEYS: link, ownedBy(me). ARGV: me, gen, tag. Gives the link up, if still ours at this gen. */
+/** KEYS: link, ownedBy(me), log, chats. ARGV: me, gen, tag, retention ms. Gives the link up, if still ours at this gen. */
 const RELEASE = new LuaScript(
   'releaseLink',
   `local record = redis.call('HMGET', KEYS[1], 'owner', 'gen')
 if record[1] ~= ARGV[1] or record[2] ~= ARGV[2] then return 0 end
 redis.call('HSET', KEYS[1], 'owner', '')
 redis.call('SREM', KEYS[2], ARGV[3])
+-- Kept a while for a client that comes back (its session and log carry on), then Redis forgets it.
+redis.call('PEXPIRE', KEYS[1], ARGV[4])
+redis.call('PEXPIRE', KEYS[3], ARGV[4])
+redis.call('PEXPIRE', KEYS[4], ARGV[4])
 return 1`,
 );
 
@@ -163,6 +172,8 @@ export class LinkDirectory {
     private readonly keys: ClusterKeys,
     private readonly sealer: Sealer,
     private readonly instanceId: string,
+    /** How long Redis keeps a released link's record, log and chats (a returning client carries them on). */
+    private readonly releasedRetentionMs = 15 * 60_000,
   ) {
     [this.ownedByHead, this.ownedByTail] = keys.ownedBy('\n').split('\n');
   }
@@ -183,7 +194,7 @@ export class LinkDirectory {
   async claim(tag: string, token: string, mode: 'free' | 'takeover'): Promise<LinkRecord | null> {
     const reply = await this.redis.run<RecordReply | null>(
       CLAIM,
-      [this.keys.link(tag), this.keys.instances, this.keys.ownedBy(this.instanceId)],
+      [this.keys.link(tag), this.keys.instances, this.keys.ownedBy(this.instanceId), this.keys.log(tag), this.keys.chats(tag)],
       [this.instanceId, tag, mode, this.sealer.seal(token), newEpoch(), this.ownedByHead, this.ownedByTail],
     );
     return reply ? toRecord(tag, reply) : null;
@@ -244,8 +255,8 @@ export class LinkDirectory {
   async release(tag: string, gen: number): Promise<boolean> {
     const reply = await this.redis.run<number>(
       RELEASE,
-      [this.keys.link(tag), this.keys.ownedBy(this.instanceId)],
-      [this.instanceId, String(gen), tag],
+      [this.keys.link(tag), this.keys.ownedBy(this.instanceId), this.keys.log(tag), this.keys.chats(tag)],
+      [this.instanceId, String(gen), tag, String(this.releasedRetentionMs)],
     );
     return reply === 1;
   }

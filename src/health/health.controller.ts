@@ -1,7 +1,7 @@
-import { Controller, Get, HttpCode, Inject } from '@nestjs/common';
+import { Controller, Get, HttpCode, Inject, Optional } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiProblem, ApiPublic } from '../common/api-responses';
-import { ProblemException } from '../common/problem';
+import { ProblemCode, ProblemException } from '../common/problem';
 import { LinkRegistry } from '../link/link-registry.service';
 import { NS } from '../soap/envelope';
 import { SoapClient } from '../soap/soap-client';
@@ -10,6 +10,13 @@ import { HealthStatusDto } from './health-status.dto';
 /** `/health/ready` when MAX_LINKS links are open and in use: a new token would be refused. */
 export const LINKS_EXHAUSTED = 'links.EXHAUSTED';
 
+/** Cluster mode: why this instance cannot serve now (Redis out of reach, lease lost), or undefined. */
+export interface ClusterHealth {
+  notReady(): string | undefined;
+}
+
+export const CLUSTER_HEALTH = Symbol('CLUSTER_HEALTH');
+
 @ApiTags('health')
 @ApiPublic()
 @Controller('health')
@@ -17,6 +24,7 @@ export class HealthController {
   constructor(
     @Inject(SoapClient) private readonly soap: SoapClient,
     private readonly links: LinkRegistry,
+    @Optional() @Inject(CLUSTER_HEALTH) private readonly cluster?: ClusterHealth,
   ) {}
 
   /** The process is up; makes no upstream call. */
@@ -35,8 +43,14 @@ export class HealthController {
   @Get('ready')
   @ApiOperation({ summary: 'Readiness' })
   @ApiOkResponse({ type: HealthStatusDto, description: 'The IM server answers, and a new token could get an upstream session.' })
-  @ApiProblem(503, `\`upstream.UNAVAILABLE\`: the IM server cannot be reached; \`${LINKS_EXHAUSTED}\`: every link is in use (\`MAX_LINKS\`).`)
+  @ApiProblem(
+    503,
+    `\`upstream.UNAVAILABLE\`: the IM server cannot be reached; \`${LINKS_EXHAUSTED}\`: every link is in use (\`MAX_LINKS\`); ` +
+      '`cluster.UNAVAILABLE`: with several instances, Redis cannot be reached or this instance lost its lease.',
+  )
   async ready(): Promise<HealthStatusDto> {
+    const clusterTrouble = this.cluster?.notReady();
+    if (clusterTrouble) throw new ProblemException(503, ProblemCode.CLUSTER_UNAVAILABLE, `the cluster is not ready: ${clusterTrouble}`);
     try {
       await this.soap.call({}, { NoOpRequest: { '@_xmlns': NS.mail } });
     } catch (err) {

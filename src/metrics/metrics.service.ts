@@ -18,6 +18,12 @@ const UPSTREAM_BUCKETS_SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2
 
 export type ResyncReason = 'gap' | 'upstream_session';
 
+export interface ClusterMetrics {
+  tookOver(links: number): void;
+  forwarded(outcome: 'answered' | 'timeout' | 'unreachable' | 'failed'): void;
+  committed(seconds: number): void;
+}
+
 /**
  * The proxy's Prometheus metrics, on a registry of its own (never prom-client's global one), so that
  * several applications in one process (tests, two proxies) each count only their own traffic.
@@ -124,6 +130,37 @@ export class MetricsService implements OnModuleInit {
 
   rateLimitedRequest(): void {
     this.rateLimited.inc();
+  }
+
+  /** Cluster mode's own figures, registered by the cluster when it starts. */
+  clusterMetrics(ownedLinks: () => number): ClusterMetrics {
+    const registers = [this.registry];
+    new Gauge({
+      name: 'imbridge_cluster_owned_links',
+      help: 'Links this instance owns (it alone talks to the upstream for their tokens).',
+      registers,
+      collect() {
+        this.set(ownedLinks());
+      },
+    });
+    const takeovers = new Counter({ name: 'imbridge_cluster_takeovers_total', help: 'Links taken over from instances whose lease ran out.', registers });
+    const forwards = new Counter<'outcome'>({
+      name: 'imbridge_cluster_forwards_total',
+      help: 'REST requests forwarded to the instance that owns their token, by outcome (answered, timeout, unreachable, failed).',
+      labelNames: ['outcome'],
+      registers,
+    });
+    const commits = new Histogram({
+      name: 'imbridge_cluster_commit_seconds',
+      help: 'Committing a notify block to the shared log (fence, append, publish), before it is acknowledged upstream.',
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+      registers,
+    });
+    return {
+      tookOver: (links) => takeovers.inc(links),
+      forwarded: (outcome) => forwards.inc({ outcome }),
+      committed: (seconds) => commits.observe(seconds),
+    };
   }
 
   private upstreamCall(request: string, outcome: CallOutcome, seconds: number): void {
