@@ -5,10 +5,13 @@ import { problemFromException, sendProblem } from '../common/problem.filter';
 import type { ClusterMetrics, MetricsService } from '../metrics/metrics.service';
 import { UpstreamError } from '../soap/upstream-error';
 import type { Admission } from './admission';
-import type { ClusterLinks } from './cluster-links';
+import { ClusterLinks, OwnedElsewhere } from './cluster-links';
 import { ForwardedRequest, ForwardedResponse, forwardedRequest, runForwarded, sendForwarded } from './forwarding';
 import { Inbox, InboxTimeout, InboxUnreachable } from './inbox';
 import { ClusterKeys } from './keys';
+import type { LinkDirectory } from './link-directory';
+
+const MAX_CLAIM_ATTEMPTS = 3;
 
 /** Marks a request an owner runs for another instance: admitted there, so neither counted nor forwarded again. */
 export interface ForwardMarker {
@@ -35,10 +38,10 @@ export interface ClusterGateOptions {
  */
 export function installClusterGate(
   fastify: FastifyInstance,
-  deps: { admission: Admission; links: ClusterLinks; inbox: Inbox; metrics: MetricsService; clusterMetrics: ClusterMetrics },
+  deps: { admission: Admission; links: ClusterLinks; directory: LinkDirectory; inbox: Inbox; metrics: MetricsService; clusterMetrics: ClusterMetrics },
   options: ClusterGateOptions,
 ): void {
-  const { admission, links, inbox, metrics, clusterMetrics } = deps;
+  const { admission, links, directory, inbox, metrics, clusterMetrics } = deps;
 
   inbox.handle('http', (payload) => runForwarded(fastify, payload as ForwardedRequest, options.marker));
 
@@ -58,11 +61,21 @@ export function installClusterGate(
       }
       if (token === undefined || tag === undefined) return;
       if (admitted.revoked) throw ProblemException.unauthorized('This session has ended.');
-      const owner = admitted.owner;
-      if (owner?.alive && owner.instance !== options.instanceId) {
-        return sendForwarded(reply, await forward(inbox, owner.instance, request, options, clusterMetrics));
+      let owner = admitted.owner;
+      for (let attempt = 1; ; attempt++) {
+        if (owner?.alive && owner.instance !== options.instanceId) {
+          return sendForwarded(reply, await forward(inbox, owner.instance, request, options, clusterMetrics));
+        }
+        try {
+          await links.ensureLocal(token, tag);
+          return;
+        } catch (err) {
+          // Two instances reached a new token at once and the other won: the request goes there.
+          if (!(err instanceof OwnedElsewhere) || attempt === MAX_CLAIM_ATTEMPTS) throw err;
+          const found = await directory.lookup(tag);
+          owner = found?.owner ? { instance: found.owner, gen: found.gen, alive: found.alive } : null;
+        }
       }
-      await links.ensureLocal(token, tag);
     } catch (err) {
       sendProblem(reply, problemFromException(err, request));
       return reply;

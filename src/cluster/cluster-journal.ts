@@ -38,6 +38,9 @@ export function newEpoch(): string {
   return `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
 }
 
+const FIRST_RETRY_MS = 50;
+const MAX_RETRY_MS = 500;
+
 const LOST_WRITES: ImEvent = { type: 'resync', data: { reason: 'gap' } };
 
 /**
@@ -59,6 +62,14 @@ export class ClusterJournal implements EventJournal {
     private readonly holdsLease: () => boolean,
     private readonly observe: (seconds: number) => void = () => undefined,
   ) {}
+
+  /**
+   * After Redis came back: an empty commit finds out whether it lost the record (then the log starts
+   * again, with `resync`, before any socket announces itself to a new owner).
+   */
+  verify(state: LinkState): Promise<unknown> {
+    return this.commit([], { session: this.position.session, seq: this.position.seq, state });
+  }
 
   commit(events: readonly ImEvent[], context: CommitContext): Promise<readonly LinkEvent[]> {
     const written = this.queue.then(() => this.write(events, context));
@@ -93,13 +104,21 @@ export class ClusterJournal implements EventJournal {
   private async tryWrite(numbered: LinkEvent[], { session, seq, state }: CommitContext): Promise<'committed' | 'fenced' | 'lost'> {
     const { owner, gen, epoch, n } = this.position;
     let result: Awaited<ReturnType<RedisEventStore['commit']>>;
-    const started = performance.now();
-    try {
-      result = await this.store.commit(this.tag, { owner, gen, epoch, expectedN: n, seq, session, events: numbered, chats: chatChanges(numbered, state) });
-    } catch (err) {
-      throw clusterUnavailable(`the event log cannot be written: ${(err as Error).message}`);
+    const batch = { owner, gen, epoch, expectedN: n, seq, session, events: numbered, chats: chatChanges(numbered, state) };
+    // Redis out of reach: the commit waits (and with it the long-poll and the calls whose replies
+    // carried the blocks) as long as this instance holds its lease; a retry of a commit that did
+    // land is answered 'committed' by the script. Past the lease, a survivor may own the token.
+    for (let pause = FIRST_RETRY_MS; ; pause = Math.min(pause * 2, MAX_RETRY_MS)) {
+      const started = performance.now();
+      try {
+        result = await this.store.commit(this.tag, batch);
+        this.observe((performance.now() - started) / 1000);
+        break;
+      } catch (err) {
+        if (!this.holdsLease()) throw clusterUnavailable(`the event log cannot be written: ${(err as Error).message}`);
+        await new Promise((resolve) => setTimeout(resolve, pause));
+      }
     }
-    this.observe((performance.now() - started) / 1000);
     if (result.status === 'committed') Object.assign(this.position, { n: result.n, session, seq });
     return result.status;
   }

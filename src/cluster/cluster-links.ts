@@ -13,6 +13,7 @@ import type { RedisConnection } from './redis';
 /** A link this instance owns, and the fence and log position it writes under. */
 interface Owned {
   link: Link;
+  journal: ClusterJournal;
   position: JournalPosition;
 }
 
@@ -21,6 +22,13 @@ interface Watch {
   clients: Map<string, number>;
   stopListening: () => void;
   linger?: NodeJS.Timeout;
+}
+
+/** Another instance claimed the token first (two instances reached a new token at once): go to that one. */
+export class OwnedElsewhere extends Error {
+  constructor() {
+    super('another instance holds the session of this token');
+  }
 }
 
 export interface ClusterLinksOptions {
@@ -79,7 +87,7 @@ export class ClusterLinks {
     } catch (err) {
       throw clusterUnavailable(`The cluster state cannot be read: ${(err as Error).message}`);
     }
-    if (!record) throw clusterUnavailable('Another instance holds the session of this token; retry.');
+    if (!record) throw new OwnedElsewhere();
     return this.adopt(token, tag, record);
   }
 
@@ -103,7 +111,7 @@ export class ClusterLinks {
     );
     const link = this.registry.install(token, { journal, resume: { sessionId: record.sid, seq: record.seq } });
     for (const [thread, [seq, address]] of chats) link.state.restoreChat(thread, seq, address);
-    const owned: Owned = { link, position };
+    const owned: Owned = { link, journal, position };
     this.owned.set(tag, owned);
     link.onClose(() => this.dropped(tag, owned));
     // Sockets that watched the token's previous link here watch this one.
@@ -163,6 +171,11 @@ export class ClusterLinks {
     watch.stopListening();
     byInstance.delete(instance);
     if (byInstance.size === 0) this.watches.delete(tag);
+  }
+
+  /** Redis is back: each owned link checks its record is still there (else it starts a new epoch with `resync`). */
+  verifyAll(): void {
+    for (const { link, journal } of this.owned.values()) journal.verify(link.state).catch(() => undefined);
   }
 
   // ---- takeover and fencing -------------------------------------------------------------------

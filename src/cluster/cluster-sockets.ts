@@ -8,7 +8,7 @@ import { isAuthFailure } from '../link/link';
 import type { MetricsService } from '../metrics/metrics.service';
 import { ProblemException } from '../common/problem';
 import type { Admission } from './admission';
-import type { ClusterLinks } from './cluster-links';
+import { ClusterLinks, OwnedElsewhere } from './cluster-links';
 import { TokenFeed } from './event-feed';
 import type { RedisEventStore } from './event-store';
 import { Inbox, InboxRemoteError } from './inbox';
@@ -17,7 +17,7 @@ import type { LinkDirectory } from './link-directory';
 import type { RedisConnection } from './redis';
 
 /** What an owner answers to `attach`: the socket may follow the token, or why not. */
-export type AttachAnswer = { ok: true } | { ok: false; unauthorized: boolean; detail: string };
+export type AttachAnswer = { ok: true } | { ok: false; unauthorized: boolean; claimedElsewhere?: boolean; detail: string };
 
 /** A token followed by sockets of this instance: its shared-log feed, its sockets and whom they are announced to. */
 interface Followed {
@@ -33,6 +33,7 @@ interface Followed {
 }
 
 const ATTACH_TIMEOUT_MS = 5_000;
+const MAX_CLAIM_ATTEMPTS = 3;
 /** Events a feed keeps to replay a joining socket without reading Redis. */
 const FEED_RING_SIZE = 1_000;
 
@@ -58,6 +59,7 @@ export class ClusterSocketsService implements ClusterSockets {
     private readonly config: AppConfig,
     private readonly metrics: MetricsService,
     private readonly instanceId: string,
+    reannounceDelayMs: number,
   ) {
     inbox.handle('attach', (payload, from) => this.attached(payload as { token: string; clientId: string }, from));
     inbox.handle('detach', (payload, from) => {
@@ -65,8 +67,10 @@ export class ClusterSocketsService implements ClusterSockets {
       this.links.unwatch(tag, from, clientId);
     });
     redis.onReconnect(() => {
-      // The owner may have changed or dropped the link meanwhile: announce every client again.
-      for (const [tag, followed] of this.followed) void this.announce(tag, followed).catch(() => undefined);
+      // The owner may have changed or dropped the link meanwhile: announce every client again. A
+      // record Redis lost is written again by its owner at its next commit: give it a lease to do
+      // so before claiming the token anew (which would start a new upstream session).
+      for (const [tag, followed] of this.followed) void this.announce(tag, followed, reannounceDelayMs).catch(() => undefined);
     });
   }
 
@@ -115,15 +119,19 @@ export class ClusterSocketsService implements ClusterSockets {
 
   /** Announces one client to the token's owner, claiming the token when nobody owns it. */
   private async attach(tag: string, token: string, clientId: string): Promise<AttachAnswer> {
-    const owner = await this.directory.lookup(tag);
-    if (owner?.alive && owner.owner && owner.owner !== this.instanceId) {
-      try {
-        return await this.inbox.request<AttachAnswer>(owner.owner, 'attach', { token, clientId }, ATTACH_TIMEOUT_MS);
-      } catch (err) {
-        return { ok: false, unauthorized: false, detail: err instanceof InboxRemoteError ? err.message : `the owner did not answer: ${(err as Error).message}` };
+    for (let attempt = 1; ; attempt++) {
+      const owner = await this.directory.lookup(tag);
+      if (owner?.alive && owner.owner && owner.owner !== this.instanceId) {
+        try {
+          return await this.inbox.request<AttachAnswer>(owner.owner, 'attach', { token, clientId }, ATTACH_TIMEOUT_MS);
+        } catch (err) {
+          return { ok: false, unauthorized: false, detail: err instanceof InboxRemoteError ? err.message : `the owner did not answer: ${(err as Error).message}` };
+        }
       }
+      const answer = await this.attached({ token, clientId }, this.instanceId);
+      // Two instances reached a new token at once and the other won: announce the client there.
+      if (answer.ok || !answer.claimedElsewhere || attempt === MAX_CLAIM_ATTEMPTS) return answer;
     }
-    return this.attached({ token, clientId }, this.instanceId);
   }
 
   /** On the owner (or the instance about to be): the link is claimed and open, and the client watches it. */
@@ -136,12 +144,13 @@ export class ClusterSocketsService implements ClusterSockets {
       return { ok: true };
     } catch (err) {
       const unauthorized = isAuthFailure(err) || (err instanceof ProblemException && err.getStatus() === 401);
-      return { ok: false, unauthorized, detail: (err as Error).message };
+      return { ok: false, unauthorized, claimedElsewhere: err instanceof OwnedElsewhere, detail: (err as Error).message };
     }
   }
 
   /** Announces every client of a followed token to its current owner (after a takeover or a reconnect). */
-  private async announce(tag: string, followed: Followed): Promise<void> {
+  private async announce(tag: string, followed: Followed, unknownOwnerDelayMs = 0): Promise<void> {
+    if (unknownOwnerDelayMs > 0 && !(await this.directory.lookup(tag))) await new Promise((resolve) => setTimeout(resolve, unknownOwnerDelayMs));
     for (const [clientId, count] of followed.clients) {
       for (let i = 0; i < count; i++) {
         const answer = await this.attach(tag, followed.token, clientId);

@@ -55,7 +55,8 @@ export class Cluster implements ClusterHealth {
       instanceId: id,
       lingerMs: config.eventsLingerMs,
     });
-    this.sockets = new ClusterSocketsService(this.links, this.directory, this.admission, this.inbox, this.store, redis, this.keys, config, metrics, id);
+    this.sockets = new ClusterSocketsService(this.links, this.directory, this.admission, this.inbox, this.store, redis, this.keys, config, metrics, id, settings.leaseMs);
+    redis.onReconnect(() => this.links.verifyAll());
     registry.useOwnership({
       revoke: async (token) => {
         const tag = ClusterKeys.tagOf(token);

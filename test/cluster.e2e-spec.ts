@@ -1,0 +1,253 @@
+import { ImSimulator } from '../src/simulator';
+import { ensureBuilt, ProxyProcess } from './support/cluster';
+import { RedisServer, redisCommand } from './support/redis-server';
+import { Api, eventually, TEST_ACCOUNTS } from './support/stack';
+import { EventClient } from './support/ws-client';
+
+/**
+ * Several instances on one Redis, as child processes on the built service (so kills are real), in
+ * front of one simulator. Each test starts instances of its own; the simulator and Redis are shared.
+ */
+const SECRET = 'a-cluster-secret-for-the-e2e-tests-0123456789';
+const LEASE_MS = 2_000;
+const HEARTBEAT_MS = 250;
+const ALICE = 'alice@example.com';
+
+jest.setTimeout(90_000);
+
+describe('several instances on one Redis', () => {
+  let sim: ImSimulator;
+  let redis: RedisServer;
+  const started: ProxyProcess[] = [];
+  let instanceCount = 0;
+
+  beforeAll(async () => {
+    await ensureBuilt();
+    [sim, redis] = await Promise.all([
+      ImSimulator.start({ host: '127.0.0.1', port: 0, accounts: TEST_ACCOUNTS, rosterDelayMs: 20, noopTimeoutClampMs: [1_000, 1_200_000] }),
+      RedisServer.start(),
+    ]);
+  }, 180_000);
+
+  afterEach(async () => {
+    await Promise.all(started.splice(0).map((instance) => instance.kill()));
+    sim.endSessions(ALICE);
+    sim.endSessions('bob@example.com');
+    await redisCommand(redis.port, ['FLUSHALL']);
+  });
+
+  afterAll(async () => {
+    await sim?.stop();
+    await redis?.stop();
+  });
+
+  async function startInstances(count: number, env: Record<string, string> = {}): Promise<ProxyProcess[]> {
+    const instances = await Promise.all(
+      Array.from({ length: count }, () => {
+        const name = `i${++instanceCount}`;
+        return ProxyProcess.start({
+          name,
+          env: {
+            UPSTREAM_URL: sim.url,
+            REDIS_URL: redis.url,
+            CLUSTER_SECRET: SECRET,
+            INSTANCE_ID: name,
+            CLUSTER_LEASE_MS: String(LEASE_MS),
+            CLUSTER_HEARTBEAT_MS: String(HEARTBEAT_MS),
+            RATE_LIMIT: 'off',
+            LONG_POLL_WAIT_MS: '5000',
+            UPSTREAM_TIMEOUT_MS: '3000',
+            ROSTER_TIMEOUT_MS: '3000',
+            ...env,
+          },
+        });
+      }),
+    );
+    started.push(...instances);
+    return instances;
+  }
+
+  const apiOf = (instance: ProxyProcess): Api => new Api(instance.url);
+  /** Survivors take links over only once they have been members for a whole lease. */
+  const untilEligible = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, LEASE_MS + HEARTBEAT_MS));
+  const texts = (client: EventClient): string[] => client.events('message').map((f) => f.data.text);
+
+  /** Sends `count` messages from bob to alice through `via`, one every `intervalMs`; calls `during(i)` before message i. */
+  async function bobSends(via: ProxyProcess, bob: string, prefix: string, count: number, intervalMs = 0, during?: (i: number) => Promise<void> | void): Promise<string[]> {
+    const sent: string[] = [];
+    let thread: string | undefined;
+    for (let i = 0; i < count; i++) {
+      await during?.(i);
+      const text = `${prefix} ${i}`;
+      const res = thread
+        ? await apiOf(via).post(`/v1/chats/${encodeURIComponent(thread)}/messages`, { text }, bob)
+        : await apiOf(via).post('/v1/chats', { to: ALICE, text }, bob);
+      expect(res.status).toBe(201);
+      thread = res.body.thread;
+      sent.push(text);
+      if (intervalMs > 0) await new Promise((resolve) => setTimeout(resolve, intervalMs));
+    }
+    return sent;
+  }
+
+  it('keeps one upstream session and one long-poll per token, with sockets and REST on three instances', async () => {
+    const instances = await startInstances(3);
+    const alice = await apiOf(instances[0]).login('alice');
+    const sockets = [];
+    for (const instance of instances) {
+      expect((await apiOf(instance).get('/v1/roster', alice)).status).toBe(200);
+      sockets.push(await EventClient.ready(instance.url, { token: alice }));
+    }
+    await eventually(() => (sim.parkedNoOpsOf(ALICE) === 1 ? true : undefined), 5_000, 'a parked NoOp');
+    for (let i = 0; i < 10; i++) {
+      expect(sim.sessionIds(ALICE)).toHaveLength(1);
+      expect(sim.parkedNoOpsOf(ALICE)).toBeLessThanOrEqual(1);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    await Promise.all(sockets.map((socket) => socket.close()));
+  });
+
+  it('answers roster, privacy lists and sends identically on an instance that does not own the token', async () => {
+    const [owner, other, third] = await startInstances(3);
+    const alice = await apiOf(owner).login('alice');
+    const bob = await apiOf(other).login('bob');
+    const fromOwner = await apiOf(owner).get('/v1/roster', alice);
+    const fromOther = await apiOf(other).get('/v1/roster', alice);
+    expect(fromOther.status).toBe(200);
+    expect(fromOther.body).toEqual(fromOwner.body);
+
+    const items = [{ order: 1, action: 'deny', address: 'spam.example' }];
+    expect((await apiOf(other).put('/v1/privacy-lists/work', { items }, alice)).status).toBe(204);
+    const list = await apiOf(third).get('/v1/privacy-lists/work', alice);
+    expect(list.status).toBe(200);
+    expect(list.body).toEqual({ name: 'work', items });
+
+    const socket = await EventClient.ready(third.url, { token: alice });
+    const sent = await apiOf(other).post('/v1/chats', { to: 'bob@example.com', text: 'from a non-owner' }, alice);
+    expect(sent.status).toBe(201);
+    const echo = await socket.waitFor((f) => f.type === 'message' && f.data.text === 'from a non-owner');
+    expect(echo.data).toMatchObject({ thread: sent.body.thread, seq: sent.body.seq });
+    const history = await apiOf(third).get(`/v1/chats/${encodeURIComponent(sent.body.thread)}`, alice);
+    expect(history.status).toBe(200);
+    expect((await apiOf(owner).get(`/v1/chats/${encodeURIComponent(sent.body.thread)}`, alice)).body).toEqual(history.body);
+    expect(sim.sessionIds(ALICE)).toHaveLength(1);
+    void bob;
+    await socket.close();
+  });
+
+  it('resumes exactly on another instance with ?after=', async () => {
+    const [a, b] = await startInstances(2);
+    const alice = await apiOf(a).login('alice');
+    const bob = await apiOf(b).login('bob');
+    const first = await EventClient.ready(a.url, { token: alice });
+    await bobSends(b, bob, 'before', 5);
+    await first.waitForCount((f) => f.type === 'message', 5);
+    const lastId = first.events().at(-1)!.id!;
+    await first.close();
+    const missed = await bobSends(b, bob, 'missed', 5);
+
+    const resumed = await EventClient.ready(b.url, { token: alice, query: { after: lastId } });
+    expect(resumed.frames[0].data).toMatchObject({ resumed: true });
+    const live = await bobSends(a, bob, 'live', 3);
+    await resumed.waitForCount((f) => f.type === 'message', 8);
+    expect(texts(resumed)).toEqual([...missed, ...live]);
+    expect(resumed.frames.filter((f) => f.type === 'resync')).toEqual([]);
+    await resumed.close();
+  });
+
+  it('loses and repeats nothing when the owner is killed during a 50 msg/s stream, and keeps the upstream session', async () => {
+    const [owner, b, c] = await startInstances(3);
+    await untilEligible();
+    const alice = await apiOf(owner).login('alice');
+    expect((await apiOf(owner).get('/v1/roster', alice)).status).toBe(200); // the owner claims alice's link
+    const bob = await apiOf(b).login('bob');
+    expect((await apiOf(b).get('/v1/roster', bob)).status).toBe(200); // bob's link lives on b
+    const sockets = [await EventClient.ready(b.url, { token: alice }), await EventClient.ready(c.url, { token: alice })];
+    const session = sim.sessionIds(ALICE);
+    expect(session).toHaveLength(1);
+
+    let killedAt = 0;
+    const sent = await bobSends(b, bob, 'stream', 100, 20, async (i) => {
+      if (i === 30) {
+        await owner.kill();
+        killedAt = Date.now();
+      }
+    });
+    for (const socket of sockets) {
+      await socket.waitForCount((f) => f.type === 'message', 100, 20_000);
+      expect(texts(socket)).toEqual(sent);
+      expect(new Set(socket.events().map((f) => f.id)).size).toBe(socket.events().length);
+      expect(socket.frames.filter((f) => f.type === 'resync')).toEqual([]);
+    }
+    const lastArrival = Date.now();
+    expect(lastArrival - killedAt).toBeLessThan(20_000);
+    expect(sim.sessionIds(ALICE)).toEqual(session); // carried on, not replaced
+    await Promise.all(sockets.map((socket) => socket.close()));
+  });
+
+  it('takes a link over within about a heartbeat of a SIGTERM, and the session lives on', async () => {
+    const [owner, b] = await startInstances(2);
+    await untilEligible();
+    const alice = await apiOf(owner).login('alice');
+    expect((await apiOf(owner).get('/v1/roster', alice)).status).toBe(200);
+    const bob = await apiOf(b).login('bob');
+    expect((await apiOf(b).get('/v1/roster', bob)).status).toBe(200);
+    const socket = await EventClient.ready(b.url, { token: alice });
+    const session = sim.sessionIds(ALICE);
+    await owner.stop();
+    const stopped = Date.now();
+    await bobSends(b, bob, 'after the deploy', 1);
+    await socket.waitFor((f) => f.type === 'message' && f.data.text === 'after the deploy 0', 10_000);
+    expect(Date.now() - stopped).toBeLessThan(LEASE_MS);
+    expect(sim.sessionIds(ALICE)).toEqual(session);
+    await socket.close();
+  });
+
+  it('a paused owner never commits after it wakes, and closes its sockets with 1013', async () => {
+    const [owner, b] = await startInstances(2);
+    await untilEligible();
+    const alice = await apiOf(owner).login('alice');
+    expect((await apiOf(owner).get('/v1/roster', alice)).status).toBe(200);
+    const bob = await apiOf(b).login('bob');
+    expect((await apiOf(b).get('/v1/roster', bob)).status).toBe(200);
+    const onOwner = await EventClient.ready(owner.url, { token: alice });
+    const onSurvivor = await EventClient.ready(b.url, { token: alice });
+    owner.pause();
+    await new Promise((resolve) => setTimeout(resolve, LEASE_MS + 4 * HEARTBEAT_MS));
+    const sent = await bobSends(b, bob, 'while paused', 5);
+    await onSurvivor.waitForCount((f) => f.type === 'message', 5, 10_000);
+    owner.resume();
+    expect((await onOwner.closed).code).toBe(1013);
+    const more = await bobSends(b, bob, 'after waking', 5);
+    await onSurvivor.waitForCount((f) => f.type === 'message', 10, 10_000);
+    expect(texts(onSurvivor)).toEqual([...sent, ...more]);
+    // The shared log holds each message once: the woken owner wrote nothing.
+    const firstMessage = onSurvivor.events('message')[0].id!;
+    const before = firstMessage.replace(/\.(\d+)$/, (_all, n: string) => `.${Number(n) - 1}`);
+    const resumedElsewhere = await EventClient.ready(b.url, { token: alice, query: { after: before } });
+    await resumedElsewhere.waitForCount((f) => f.type === 'message', 10, 5_000);
+    expect(texts(resumedElsewhere)).toEqual([...sent, ...more]);
+    await Promise.all([onSurvivor.close(), resumedElsewhere.close()]);
+  });
+
+  it('logout on one instance closes the token sockets everywhere with 4401, and every instance answers 401', async () => {
+    const instances = await startInstances(3);
+    const alice = await apiOf(instances[0]).login('alice');
+    const sockets = await Promise.all(instances.map((instance) => EventClient.ready(instance.url, { token: alice })));
+    expect((await apiOf(instances[1]).delete('/v1/sessions/current', alice)).status).toBe(204);
+    for (const socket of sockets) expect((await socket.closed).code).toBe(4401);
+    for (const instance of instances) expect((await apiOf(instance).get('/v1/roster', alice)).status).toBe(401);
+    const refused = EventClient.connect(instances[2].url, { token: alice });
+    expect((await refused.closed).code).toBe(4401);
+  });
+
+  it('holds the rate limit across instances', async () => {
+    const instances = await startInstances(3, { RATE_LIMIT: '12' });
+    const alice = await apiOf(instances[0]).login('alice');
+    const statuses: number[] = [];
+    for (let i = 0; i < 20; i++) statuses.push((await apiOf(instances[i % 3]).send('GET', '/v1/roster', { token: alice })).status);
+    // The login counted against the address too: 11 roster reads pass, then every instance refuses.
+    expect(statuses.filter((s) => s === 200)).toHaveLength(11);
+    expect(statuses.slice(11).every((s) => s === 429)).toBe(true);
+  });
+});
