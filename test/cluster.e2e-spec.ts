@@ -1,3 +1,6 @@
+import fc from 'fast-check';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { ImSimulator } from '../src/simulator';
 import { ensureBuilt, ProxyProcess } from './support/cluster';
 import { RedisServer, redisCommand } from './support/redis-server';
@@ -12,6 +15,12 @@ const SECRET = 'a-cluster-secret-for-the-e2e-tests-0123456789';
 const LEASE_MS = 2_000;
 const HEARTBEAT_MS = 250;
 const ALICE = 'alice@example.com';
+const execFileAsync = promisify(execFile);
+
+/** Runs a command from the repository root with only PATH and the given environment. */
+function run(command: string, args: string[], env: Record<string, string>): Promise<{ stdout: string; stderr: string }> {
+  return execFileAsync(command, args, { cwd: `${__dirname}/..`, env: { PATH: process.env.PATH ?? '', ...env }, timeout: 60_000 });
+}
 
 jest.setTimeout(90_000);
 
@@ -239,6 +248,103 @@ describe('several instances on one Redis', () => {
     for (const instance of instances) expect((await apiOf(instance).get('/v1/roster', alice)).status).toBe(401);
     const refused = EventClient.connect(instances[2].url, { token: alice });
     expect((await refused.closed).code).toBe(4401);
+  });
+
+  it('Redis restarted without persistence: 503 meanwhile, then one resync {gap} per socket, and live events go on', async () => {
+    // A lease longer than the outage: the instances stay members, and their sockets stay open.
+    const [a, b] = await startInstances(2, { CLUSTER_LEASE_MS: '8000', CLUSTER_HEARTBEAT_MS: '250' });
+    const alice = await apiOf(a).login('alice');
+    expect((await apiOf(a).get('/v1/roster', alice)).status).toBe(200);
+    const bob = await apiOf(b).login('bob');
+    const sockets = [await EventClient.ready(a.url, { token: alice }), await EventClient.ready(b.url, { token: alice })];
+    const before = await bobSends(b, bob, 'before', 2);
+    for (const socket of sockets) await socket.waitForCount((f) => f.type === 'message', 2);
+
+    await redis.down();
+    for (const instance of [a, b]) {
+      const refused = await apiOf(instance).get('/v1/roster', alice);
+      expect(refused.status).toBe(503);
+      expect(refused.body.code).toBe('cluster.UNAVAILABLE');
+      expect(refused.headers.get('retry-after')).toMatch(/^\d+$/);
+      const ready = await apiOf(instance).send('GET', '/health/ready');
+      expect(ready.status).toBe(503);
+      expect(ready.body.code).toBe('cluster.UNAVAILABLE');
+    }
+    await redis.up();
+
+    const after = await eventually(async () => {
+      const res = await apiOf(b).send('POST', '/v1/chats', { token: bob, body: { to: ALICE, text: 'after 0' } });
+      return res.status === 201 ? ['after 0'] : undefined;
+    }, 10_000, 'a send once Redis is back');
+    after.push(...(await bobSends(b, bob, 'later', 2)));
+    for (const socket of sockets) {
+      await socket.waitForCount((f) => f.type === 'message', before.length + after.length, 15_000);
+      const seen = socket.frames.filter((f) => f.type === 'resync' || f.type === 'message').map((f) => (f.type === 'resync' ? `resync ${f.data.reason}` : f.data.text));
+      expect(seen).toEqual([...before, 'resync gap', ...after]);
+    }
+    expect(sockets.every((socket) => socket.ws.readyState === socket.ws.OPEN)).toBe(true);
+    await Promise.all(sockets.map((socket) => socket.close()));
+  });
+
+  it('delivers every message once, in order, to a client that hops between instances at random (generated schedules)', async () => {
+    const instances = await startInstances(3);
+    const alice = await apiOf(instances[0]).login('alice');
+    const bob = await apiOf(instances[1]).login('bob');
+    // A schedule: per step, the instance bob sends through, how many messages, and whether alice's
+    // client hops (closes its socket and resumes on another instance with ?after=).
+    const step = fc.record({ via: fc.nat({ max: 2 }), messages: fc.integer({ min: 0, max: 3 }), hopTo: fc.option(fc.nat({ max: 2 }), { nil: undefined }) });
+    let round = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 6 }), fc.nat({ max: 2 }), async (steps, firstInstance) => {
+        round++;
+        let socket = await EventClient.ready(instances[firstInstance].url, { token: alice });
+        const seen: string[] = [];
+        const sent: string[] = [];
+        let lastId: string | undefined = socket.frames[0].data.lastId ?? undefined;
+        const collect = (client: EventClient): void => {
+          for (const event of client.events()) {
+            if (event.type === 'message' && event.data.text.startsWith(`r${round} `)) seen.push(event.data.text);
+            lastId = event.id;
+          }
+        };
+        for (const { via, messages, hopTo } of steps) {
+          sent.push(...(await bobSends(instances[via], bob, `r${round} s${sent.length}`, messages)));
+          if (hopTo === undefined) continue;
+          await socket.waitForCount((f) => f.type === 'message' && f.data.text.startsWith(`r${round} `), sent.length - seen.length, 10_000);
+          collect(socket);
+          await socket.close();
+          socket = await EventClient.ready(instances[hopTo].url, { token: alice, query: lastId ? { after: lastId } : {} });
+          if (lastId) expect(socket.frames[0].data.resumed).toBe(true);
+        }
+        await socket.waitForCount((f) => f.type === 'message' && f.data.text.startsWith(`r${round} `), sent.length - seen.length, 10_000);
+        collect(socket);
+        await socket.close();
+        expect(seen).toEqual(sent);
+      }),
+      { numRuns: 6, seed: 20261202 },
+    );
+    expect(sim.sessionIds(ALICE)).toHaveLength(1);
+  });
+
+  it('loads no Redis code at all when REDIS_URL is unset', async () => {
+    const loaded = async (env: Record<string, string>): Promise<string[]> => {
+      const script = `
+        const { loadConfig } = require('./dist/config/config');
+        const { createApp } = require('./dist/app.setup');
+        createApp({ ...loadConfig(process.env), logLevel: 'silent', upstreamUrl: 'http://127.0.0.1:9/service/soap' }).then(async (app) => {
+          await app.init();
+          const redisCode = Object.keys(require.cache).filter((file) => /[\\/](@redis|dist[\\/]cluster)[\\/]/.test(file));
+          await app.close();
+          process.stdout.write(JSON.stringify(redisCode));
+        });`;
+      const { stdout } = await run(process.execPath, ['-e', script], env);
+      return JSON.parse(stdout) as string[];
+    };
+    expect(await loaded({})).toEqual([]);
+    // The same check sees the cluster's code when it is configured: the check itself works.
+    const clustered = await loaded({ REDIS_URL: redis.url, CLUSTER_SECRET: SECRET });
+    expect(clustered.some((file) => file.includes('@redis'))).toBe(true);
+    expect(clustered.some((file) => /dist[\\/]cluster[\\/]/.test(file))).toBe(true);
   });
 
   it('holds the rate limit across instances', async () => {

@@ -49,6 +49,16 @@ export class RedisServer {
     await this.launch();
   }
 
+  /** Stops the server (SIGTERM, then SIGKILL), keeping its port and directory for `up`: Redis unreachable meanwhile. */
+  async down(): Promise<void> {
+    await this.halt();
+  }
+
+  /** Starts the server again after `down`, on the same port and directory. */
+  async up(): Promise<void> {
+    await this.launch();
+  }
+
   /** Stops the server and removes its directory. */
   async stop(): Promise<void> {
     await this.halt();
