@@ -13,6 +13,8 @@ import { join, resolve } from 'node:path';
 /** The repository this file belongs to. */
 const REPO_ROOT = resolve(__dirname, '..', '..');
 const DIST_MAIN = join(REPO_ROOT, 'dist', 'main.js');
+/** Makes an instance die with the test process that started it (see the file). */
+const EXIT_WITH_PARENT = join(__dirname, 'exit-with-parent.js');
 /** A Redis that may already run on the machine: never a port of ours. */
 const SHARED_REDIS_PORT = 6379;
 const OUTPUT_LINES = 200;
@@ -138,7 +140,10 @@ function run(command: string, args: string[], cwd: string): Promise<{ code: numb
 // ---------------------------------------------------------------------------------------------
 // Processes
 
-/** Every child still running, killed when this process exits, so a failed test leaves no orphan. */
+/**
+ * Every child still running, killed when this process exits. Jest gives a test file a `process` of its
+ * own whose events never fire, so there the lifeline (exit-with-parent.js) is what leaves no orphan.
+ */
 const running = new Set<ChildProcess>();
 let cleanupInstalled = false;
 
@@ -191,6 +196,7 @@ export class ProxyProcess {
     this.exited = new Promise((resolvePromise) => {
       const ended = (exit: ProcessExit): void => {
         running.delete(child);
+        (child.stdio[3] as Socket | null)?.destroy(); // our end of the lifeline
         this.exit ??= exit;
         resolvePromise(this.exit);
       };
@@ -218,7 +224,8 @@ export class ProxyProcess {
         LOG_LEVEL: 'warn',
         ...options.env,
       };
-      const child = spawn(process.execPath, [DIST_MAIN], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+      // fd 3: the lifeline exit-with-parent.js watches; its end (this process gone) kills the instance.
+      const child = spawn(process.execPath, ['--require', EXIT_WITH_PARENT, DIST_MAIN], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe', 'pipe'] });
       running.add(child);
       const proxy = new ProxyProcess(options.name, Number(env.PORT), child);
       try {
