@@ -77,6 +77,13 @@ describe('several instances on one Redis', () => {
   }
 
   const apiOf = (instance: ProxyProcess): Api => new Api(instance.url);
+  /** One sample of an instance's /metrics, by its full name with labels. */
+  const metric = async (instance: ProxyProcess, series: string): Promise<number> => {
+    const text = await (await fetch(`${instance.url}/metrics`)).text();
+    const line = text.split('\n').find((l) => l.startsWith(`${series} `));
+    if (!line) throw new Error(`${instance.name} has no ${series}`);
+    return Number(line.slice(series.length + 1));
+  };
   /** Survivors take links over only once they have been members for a whole lease. */
   const untilEligible = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, LEASE_MS + HEARTBEAT_MS));
   const texts = (client: EventClient): string[] => client.events('message').map((f) => f.data.text);
@@ -119,7 +126,6 @@ describe('several instances on one Redis', () => {
   it('answers roster, privacy lists and sends identically on an instance that does not own the token', async () => {
     const [owner, other, third] = await startInstances(3);
     const alice = await apiOf(owner).login('alice');
-    const bob = await apiOf(other).login('bob');
     const fromOwner = await apiOf(owner).get('/v1/roster', alice);
     const fromOther = await apiOf(other).get('/v1/roster', alice);
     expect(fromOther.status).toBe(200);
@@ -140,7 +146,12 @@ describe('several instances on one Redis', () => {
     expect(history.status).toBe(200);
     expect((await apiOf(owner).get(`/v1/chats/${encodeURIComponent(sent.body.thread)}`, alice)).body).toEqual(history.body);
     expect(sim.sessionIds(ALICE)).toHaveLength(1);
-    void bob;
+    // Only the owner holds a link: every call on the others went to it.
+    expect(await metric(owner, 'imbridge_cluster_owned_links')).toBe(1);
+    expect(await metric(other, 'imbridge_cluster_owned_links')).toBe(0);
+    expect(await metric(third, 'imbridge_cluster_owned_links')).toBe(0);
+    expect(await metric(other, 'imbridge_cluster_forwards_total{outcome="answered"}')).toBeGreaterThanOrEqual(2);
+    expect(await metric(owner, 'imbridge_cluster_commit_seconds_count')).toBeGreaterThan(0);
     await socket.close();
   });
 
@@ -191,6 +202,7 @@ describe('several instances on one Redis', () => {
     const lastArrival = Date.now();
     expect(lastArrival - killedAt).toBeLessThan(20_000);
     expect(sim.sessionIds(ALICE)).toEqual(session); // carried on, not replaced
+    expect((await metric(b, 'imbridge_cluster_takeovers_total')) + (await metric(c, 'imbridge_cluster_takeovers_total'))).toBe(1);
     await Promise.all(sockets.map((socket) => socket.close()));
   });
 
