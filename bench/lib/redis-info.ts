@@ -1,3 +1,4 @@
+import { createConnection, Socket } from 'node:net';
 import { redisCommand } from '../../test/support/redis-server';
 
 /** The value of a one-line reply: a simple string, an integer or a bulk string (`$-1` is undefined). */
@@ -107,4 +108,56 @@ export async function sumHashField(port: number, keys: string[], field: string):
     total += Number(await redisValue(port, ['EVAL', SUM_FIELD, String(batch.length), ...batch, field]));
   }
   return total;
+}
+
+/**
+ * One connection kept open, one command at a time (no pipelining), for replies that are a simple
+ * string, an error, an integer or a bulk string: enough for a floor measured on the bench's Redis.
+ */
+export class RedisLine {
+  private buffer = '';
+  private waiting?: (reply: string) => void;
+
+  private constructor(private readonly socket: Socket) {
+    socket.setEncoding('latin1');
+    socket.on('data', (chunk: string) => {
+      this.buffer += chunk;
+      const end = completeReply(this.buffer);
+      if (end > 0 && this.waiting) {
+        const reply = this.buffer.slice(0, end);
+        this.buffer = this.buffer.slice(end);
+        const done = this.waiting;
+        this.waiting = undefined;
+        done(reply);
+      }
+    });
+  }
+
+  static connect(port: number): Promise<RedisLine> {
+    return new Promise((resolve, reject) => {
+      const socket = createConnection({ host: '127.0.0.1', port }, () => resolve(new RedisLine(socket)));
+      socket.once('error', reject);
+    });
+  }
+
+  command(args: string[]): Promise<string | undefined> {
+    return new Promise((resolve) => {
+      this.waiting = (reply) => resolve(replyValue(reply));
+      this.socket.write(`*${args.length}\r\n${args.map((a) => `$${Buffer.byteLength(a)}\r\n${a}\r\n`).join('')}`);
+    });
+  }
+
+  close(): void {
+    this.socket.end();
+  }
+}
+
+/** The length of the first whole reply in `text` (ASCII payloads), or 0. */
+function completeReply(text: string): number {
+  const lineEnd = text.indexOf('\r\n');
+  if (lineEnd < 0) return 0;
+  if (text[0] !== '$') return lineEnd + 2;
+  const length = Number(text.slice(1, lineEnd));
+  if (length < 0) return lineEnd + 2;
+  return text.length >= lineEnd + 2 + length + 2 ? lineEnd + 2 + length + 2 : 0;
 }
