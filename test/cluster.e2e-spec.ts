@@ -86,6 +86,15 @@ describe('several instances on one Redis', () => {
   };
   /** Survivors take links over only once they have been members for a whole lease. */
   const untilEligible = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, LEASE_MS + HEARTBEAT_MS));
+  /** Logs alice and bob in; alice's link is claimed by `aliceOwner`, bob's by `bobOwner`. */
+  async function aliceOn(aliceOwner: ProxyProcess, bobOwner: ProxyProcess): Promise<{ alice: string; bob: string }> {
+    const alice = await apiOf(aliceOwner).login('alice');
+    expect((await apiOf(aliceOwner).get('/v1/roster', alice)).status).toBe(200);
+    const bob = await apiOf(bobOwner).login('bob');
+    expect((await apiOf(bobOwner).get('/v1/roster', bob)).status).toBe(200);
+    return { alice, bob };
+  }
+
   const texts = (client: EventClient): string[] => client.events('message').map((f) => f.data.text);
 
   /** Sends `count` messages from bob to alice through `via`, one every `intervalMs`; calls `during(i)` before message i. */
@@ -178,10 +187,7 @@ describe('several instances on one Redis', () => {
   it('loses and repeats nothing when the owner is killed during a 50 msg/s stream, and keeps the upstream session', async () => {
     const [owner, b, c] = await startInstances(3);
     await untilEligible();
-    const alice = await apiOf(owner).login('alice');
-    expect((await apiOf(owner).get('/v1/roster', alice)).status).toBe(200); // the owner claims alice's link
-    const bob = await apiOf(b).login('bob');
-    expect((await apiOf(b).get('/v1/roster', bob)).status).toBe(200); // bob's link lives on b
+    const { alice, bob } = await aliceOn(owner, b);
     const sockets = [await EventClient.ready(b.url, { token: alice }), await EventClient.ready(c.url, { token: alice })];
     const session = sim.sessionIds(ALICE);
     expect(session).toHaveLength(1);
@@ -209,10 +215,7 @@ describe('several instances on one Redis', () => {
   it('takes a link over within about a heartbeat of a SIGTERM, and the session lives on', async () => {
     const [owner, b] = await startInstances(2);
     await untilEligible();
-    const alice = await apiOf(owner).login('alice');
-    expect((await apiOf(owner).get('/v1/roster', alice)).status).toBe(200);
-    const bob = await apiOf(b).login('bob');
-    expect((await apiOf(b).get('/v1/roster', bob)).status).toBe(200);
+    const { alice, bob } = await aliceOn(owner, b);
     const socket = await EventClient.ready(b.url, { token: alice });
     const session = sim.sessionIds(ALICE);
     await owner.stop();
@@ -227,10 +230,7 @@ describe('several instances on one Redis', () => {
   it('a paused owner never commits after it wakes, and closes its sockets with 1013', async () => {
     const [owner, b] = await startInstances(2);
     await untilEligible();
-    const alice = await apiOf(owner).login('alice');
-    expect((await apiOf(owner).get('/v1/roster', alice)).status).toBe(200);
-    const bob = await apiOf(b).login('bob');
-    expect((await apiOf(b).get('/v1/roster', bob)).status).toBe(200);
+    const { alice, bob } = await aliceOn(owner, b);
     const onOwner = await EventClient.ready(owner.url, { token: alice });
     const onSurvivor = await EventClient.ready(b.url, { token: alice });
     owner.pause();

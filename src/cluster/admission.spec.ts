@@ -1,21 +1,16 @@
 import fc from 'fast-check';
-import { RedisServer } from '../../test/support/redis-server';
+import { specRedis } from '../../test/support/spec-redis';
 import { Admission } from './admission';
 import { ClusterKeys } from './keys';
 import { RedisConnection } from './redis';
 
 describe("Admission, on a redis-server of the test's own", () => {
-  let server: RedisServer;
+  const spec = specRedis();
   let redis: RedisConnection;
   const keys = new ClusterKeys('imb:');
 
   beforeAll(async () => {
-    server = await RedisServer.start();
-    redis = await RedisConnection.connect({ url: server.url, name: 'admission-spec' });
-  });
-  afterAll(async () => {
-    await redis?.close();
-    await server?.stop();
+    redis = await spec.connect('admission-spec');
   });
   beforeEach(() => redis.command(['FLUSHALL']));
 

@@ -1,4 +1,4 @@
-import { RedisServer } from '../../test/support/redis-server';
+import { specRedis } from '../../test/support/spec-redis';
 import type { ImEvent, LinkEvent } from '../link/events';
 import { LinkState } from '../link/link-state';
 import { ProblemException } from '../common/problem';
@@ -15,19 +15,14 @@ const message = (thread: string, seq: number, to: string): ImEvent => ({
 });
 
 describe("ClusterJournal, on a redis-server of the test's own", () => {
-  let server: RedisServer;
+  const spec = specRedis();
   let redis: RedisConnection;
   let store: RedisEventStore;
   let tags = 0;
 
   beforeAll(async () => {
-    server = await RedisServer.start();
-    redis = await RedisConnection.connect({ url: server.url, name: 'journal-spec' });
+    redis = await spec.connect('journal-spec');
     store = new RedisEventStore(redis, keys, { maxEvents: 100, maxAgeMs: 60_000 });
-  });
-  afterAll(async () => {
-    await redis?.close();
-    await server?.stop();
   });
 
   /** A link record owned by i1 at gen 1, and a journal writing under it. */
@@ -98,10 +93,10 @@ describe("ClusterJournal, on a redis-server of the test's own", () => {
 
   it('waits for Redis while it holds its lease: a commit made during an outage lands once Redis is back', async () => {
     const { tag, journal } = await owned();
-    await server.down();
+    await spec.server.down();
     const pending = journal.commit([presence('a@x')], { session: 'S', seq: 1, state: new LinkState() });
     await new Promise((resolve) => setTimeout(resolve, 300));
-    await server.up();
+    await spec.server.up();
     await expect(pending).resolves.toHaveLength(1);
     // This Redis keeps nothing across a restart: the commit found the record gone and started a new epoch.
     expect((await logged(tag)).map((e) => e.type)).toEqual(['resync', 'presence']);

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { RedisServer } from '../../test/support/redis-server';
+import { specRedis } from '../../test/support/spec-redis';
 import { ClusterKeys } from './keys';
 import { LinkDirectory, type LinkRecord } from './link-directory';
 import { RedisConnection } from './redis';
@@ -10,28 +10,18 @@ const SECRET = 'a-cluster-secret-of-at-least-32-bytes!';
 describe('LinkDirectory, on a redis-server of the test\'s own', () => {
   const keys = new ClusterKeys('imb:');
   const sealer = new Sealer(SECRET, 'tokens');
-  let server: RedisServer;
   let redis: RedisConnection;
-  const connections: RedisConnection[] = [];
+
+  const spec = specRedis();
+  const connect = (name: string): Promise<RedisConnection> => spec.connect(name);
 
   beforeAll(async () => {
-    server = await RedisServer.start();
     redis = await connect('spec');
   });
   beforeEach(async () => {
     await redis.command(['FLUSHALL']);
     await Promise.all(['a', 'b', 'c'].map((id) => setLease(id, true)));
   });
-  afterAll(async () => {
-    await Promise.all(connections.map((connection) => connection.close()));
-    await server?.stop();
-  });
-
-  async function connect(name: string): Promise<RedisConnection> {
-    const connection = await RedisConnection.connect({ url: server.url, name });
-    connections.push(connection);
-    return connection;
-  }
 
   /** An instance's directory, on a connection of its own. */
   async function directory(id: string): Promise<LinkDirectory> {
@@ -302,7 +292,7 @@ describe('LinkDirectory, on a redis-server of the test\'s own', () => {
       }),
       { numRuns: 60 },
     );
-  });
+  }, 60_000); // 60 generated schedules of Redis round trips: slow on a busy machine
 
   it('takes over 10 000 links of a dead instance in one call', async () => {
     const dead = await directory('bulk');

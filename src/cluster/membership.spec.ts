@@ -1,4 +1,4 @@
-import { RedisServer } from '../../test/support/redis-server';
+import { specRedis } from '../../test/support/spec-redis';
 import { ClusterKeys } from './keys';
 import { Membership, type MembershipHooks } from './membership';
 import { RedisConnection } from './redis';
@@ -8,29 +8,19 @@ const HEARTBEAT_MS = 80;
 
 describe('Membership, on a redis-server of the test\'s own', () => {
   const keys = new ClusterKeys('imb:');
-  let server: RedisServer;
   let redis: RedisConnection;
-  const connections: RedisConnection[] = [];
   const members: Membership[] = [];
 
+  const spec = specRedis();
+  const connect = (name: string): Promise<RedisConnection> => spec.connect(name);
+
   beforeAll(async () => {
-    server = await RedisServer.start();
     redis = await connect('spec');
   });
   afterEach(async () => {
     await Promise.allSettled(members.splice(0).map((member) => member.stop()));
     await redis.command(['FLUSHALL']);
   });
-  afterAll(async () => {
-    await Promise.all(connections.map((connection) => connection.close()));
-    await server?.stop();
-  });
-
-  async function connect(name: string): Promise<RedisConnection> {
-    const connection = await RedisConnection.connect({ url: server.url, name });
-    connections.push(connection);
-    return connection;
-  }
 
   /** A member with hooks that record what they are told, on its own connection unless given one. */
   async function member(id: string, options: { connection?: RedisConnection; clock?: { now(): number } } = {}) {
@@ -157,10 +147,8 @@ describe('Membership, on a redis-server of the test\'s own', () => {
   });
 
   it('refuses to start without Redis', async () => {
-    const lonely = await RedisServer.start();
-    const connection = await RedisConnection.connect({ url: lonely.url, name: 'lonely' });
-    connections.push(connection);
-    await lonely.stop();
+    const connection = await connect('lonely');
+    await spec.server.down();
     await until(() => !connection.isReady);
     const membership = new Membership(connection, keys, { instanceId: 'x', leaseMs: LEASE_MS, heartbeatMs: HEARTBEAT_MS }, {
       fenced: () => undefined,
@@ -168,6 +156,8 @@ describe('Membership, on a redis-server of the test\'s own', () => {
     });
     await expect(membership.start()).rejects.toThrow(/cannot join the cluster/);
     expect(membership.holdsLease).toBe(false);
+    await spec.server.up();
+    await until(() => redis.isReady);
   });
 });
 

@@ -9,6 +9,7 @@ import { closeSync, existsSync, openSync, readdirSync, readFileSync, rmSync, sta
 import { createConnection, createServer, Server, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { freePort } from './redis-server';
 
 /** The repository this file belongs to. */
 const REPO_ROOT = resolve(__dirname, '..', '..');
@@ -413,21 +414,6 @@ export class TcpRelay {
 }
 
 // ---------------------------------------------------------------------------------------------
-
-/** A port the system hands out as free; never the shared Redis port. */
-async function freePort(): Promise<number> {
-  for (;;) {
-    const port = await new Promise<number>((resolvePromise, reject) => {
-      const probe = createServer();
-      probe.once('error', reject);
-      probe.listen(0, '127.0.0.1', () => {
-        const { port: given } = probe.address() as { port: number };
-        probe.close(() => resolvePromise(given));
-      });
-    });
-    if (port !== SHARED_REDIS_PORT) return port;
-  }
-}
 
 function sleep(ms: number): Promise<void> {
   return new Promise((done) => setTimeout(done, ms));

@@ -96,7 +96,7 @@ export class RedisServer {
 }
 
 /** A port the system hands out as free; never the shared 6379. */
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   for (;;) {
     const port = await new Promise<number>((resolve, reject) => {
       const probe = createServer();
