@@ -19,17 +19,29 @@ import type { RedisConnection } from './redis';
 /** What an owner answers to `attach`: the socket may follow the token, or why not. */
 export type AttachAnswer = { ok: true } | { ok: false; unauthorized: boolean; claimedElsewhere?: boolean; detail: string };
 
-/** A token followed by sockets of this instance: its shared-log feed, its sockets and whom they are announced to. */
-interface Followed {
-  token: string;
-  feed: TokenFeed;
-  fanout: Fanout;
-  listeners: Set<(event: LinkEvent) => void>;
+/**
+ * A token followed by sockets of this instance: the source of its fan-out, fed by its shared-log
+ * feed; its clients, and the instance they are announced to (the owner when they were).
+ */
+class Followed implements EventSource {
   /** Client ids of the sockets joined here, with their counts. */
-  clients: Map<string, number>;
-  /** The instance the clients are announced to (the owner when they were). */
+  readonly clients = new Map<string, number>();
   announcedTo?: string;
-  started: Promise<void>;
+  feed!: TokenFeed;
+  fanout!: Fanout;
+  started!: Promise<void>;
+  private readonly listeners = new Set<(event: LinkEvent) => void>();
+
+  constructor(readonly token: string) {}
+
+  subscribe(listener: (event: LinkEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  emit(event: LinkEvent): void {
+    for (const listener of this.listeners) listener(event);
+  }
 }
 
 const ATTACH_TIMEOUT_MS = 5_000;
@@ -176,30 +188,20 @@ export class ClusterSocketsService implements ClusterSockets {
   private follow(tag: string, token: string): Followed {
     const existing = this.followed.get(tag);
     if (existing) return existing;
-    const listeners = new Set<(event: LinkEvent) => void>();
-    const emit = (event: LinkEvent): void => {
-      for (const listener of listeners) listener(event);
-    };
-    const source: EventSource = {
-      subscribe: (listener) => {
-        listeners.add(listener);
-        return () => listeners.delete(listener);
-      },
-    };
-    const followed = {} as Followed;
-    const feed = new TokenFeed(this.redis, this.keys, this.store, tag, {
-      event: emit,
+    const followed = new Followed(token);
+    followed.feed = new TokenFeed(this.redis, this.keys, this.store, tag, {
+      event: (event) => followed.emit(event),
       resync: () => {
         this.metrics.resync('gap');
-        emit(resyncNotice());
+        followed.emit(resyncNotice());
       },
       note: (note) => {
         if (note.note === 'revoked') this.closeAll(followed, CLOSE.UNAUTHORIZED, 'session ended');
         else if (note.note === 'owner' && note.owner !== followed.announcedTo) void this.announce(tag, followed).catch(() => undefined);
       },
     }, { ringSize: FEED_RING_SIZE });
-    const fanout = new Fanout(source, this.config.eventsLingerMs, () => this.unfollow(tag, followed), this.metrics);
-    Object.assign(followed, { token, feed, fanout, listeners, clients: new Map(), started: feed.start() });
+    followed.fanout = new Fanout(followed, this.config.eventsLingerMs, () => this.unfollow(tag, followed), this.metrics);
+    followed.started = followed.feed.start();
     void this.directory.lookup(tag).then((owner) => (followed.announcedTo ??= owner?.owner ?? undefined), () => undefined);
     followed.started.catch(() => this.unfollow(tag, followed));
     this.followed.set(tag, followed);
