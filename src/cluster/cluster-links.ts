@@ -113,7 +113,7 @@ export class ClusterLinks {
     for (const [thread, [seq, address]] of chats) link.state.restoreChat(thread, seq, address);
     const owned: Owned = { link, journal, position };
     this.owned.set(tag, owned);
-    link.onClose(() => this.dropped(tag, owned));
+    link.onClose((_reason, endedUpstream) => this.dropped(tag, owned, endedUpstream));
     // Sockets that watched the token's previous link here watch this one.
     for (const watch of this.watches.get(tag)?.values() ?? []) {
       watch.stopListening();
@@ -125,10 +125,10 @@ export class ClusterLinks {
   }
 
   /** A link ended (idle, logout, failed commit): ownership is given back, fenced, so a later claim carries its session on. */
-  private dropped(tag: string, owned: Owned): void {
+  private dropped(tag: string, owned: Owned, sessionEnded: boolean): void {
     if (this.owned.get(tag) !== owned) return;
     this.owned.delete(tag);
-    void this.directory.release(tag, owned.position.gen).catch(() => undefined);
+    void this.directory.release(tag, owned.position.gen, sessionEnded).catch(() => undefined);
   }
 
   // ---- watchers -------------------------------------------------------------------------------

@@ -159,6 +159,9 @@ describe('LinkDirectory, on a redis-server of the test\'s own', () => {
     }
     expect(await a.saveSession(tagOf(1), 1, 'stale')).toBe(false);
     expect(await a.release(tagOf(1), 1)).toBe(false);
+    // A link whose session was ended (idle, logout) is released without it: the next owner starts anew.
+    expect(await b.release(tagOf(1), 2, true)).toBe(true);
+    expect((await a.claim(tagOf(1), token(1), 'free'))!.sid).toBeUndefined();
   });
 
   it('reinstates a record only when Redis has lost it', async () => {

@@ -112,12 +112,13 @@ if #taken > 0 then redis.call('SADD', KEYS[2], unpack(taken)) end
 return results`,
 );
 
-/** KEYS: link, ownedBy(me), log, chats. ARGV: me, gen, tag, retention ms. Gives the link up, if still ours at this gen. */
+/** KEYS: link, ownedBy(me), log, chats. ARGV: me, gen, tag, retention ms, '1' when the session ended. Gives the link up, if still ours at this gen. */
 const RELEASE = new LuaScript(
   'releaseLink',
   `local record = redis.call('HMGET', KEYS[1], 'owner', 'gen')
 if record[1] ~= ARGV[1] or record[2] ~= ARGV[2] then return 0 end
 redis.call('HSET', KEYS[1], 'owner', '')
+if ARGV[5] == '1' then redis.call('HDEL', KEYS[1], 'sid') end
 redis.call('SREM', KEYS[2], ARGV[3])
 -- Kept a while for a client that comes back (its session and log carry on), then Redis forgets it.
 redis.call('PEXPIRE', KEYS[1], ARGV[4])
@@ -251,12 +252,15 @@ export class LinkDirectory {
     return taken;
   }
 
-  /** Gives a link up (owner ''), only if this instance still owns it at `gen`. */
-  async release(tag: string, gen: number): Promise<boolean> {
+  /**
+   * Gives a link up (owner ''), only if this instance still owns it at `gen`. With `sessionEnded`
+   * its upstream session is forgotten too: the next owner starts a new one rather than trying it.
+   */
+  async release(tag: string, gen: number, sessionEnded = false): Promise<boolean> {
     const reply = await this.redis.run<number>(
       RELEASE,
       [this.keys.link(tag), this.keys.ownedBy(this.instanceId), this.keys.log(tag), this.keys.chats(tag)],
-      [this.instanceId, String(gen), tag, String(this.releasedRetentionMs)],
+      [this.instanceId, String(gen), tag, String(this.releasedRetentionMs), sessionEnded ? '1' : '0'],
     );
     return reply === 1;
   }

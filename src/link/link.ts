@@ -85,7 +85,7 @@ export class Link {
   private registration?: Promise<void>;
   private readonly listeners = new Set<Listener>();
   private readonly waiters = new Waiters();
-  private readonly closeHandlers = new Set<(reason: Error | undefined) => void>();
+  private readonly closeHandlers = new Set<(reason: Error | undefined, endedUpstream: boolean) => void>();
   private readonly poll = new LongPoll({
     wanted: () => this.pollWanted,
     pollOnce: (signal) => this.pollOnce(signal),
@@ -310,7 +310,8 @@ export class Link {
     return waiting;
   }
 
-  onClose(handler: (reason: Error | undefined) => void): void {
+  /** `endedUpstream`: the upstream session was ended too (nobody can carry it on). */
+  onClose(handler: (reason: Error | undefined, endedUpstream: boolean) => void): void {
     this.closeHandlers.add(handler);
   }
 
@@ -321,7 +322,7 @@ export class Link {
     this.poll.stop();
     this.waiters.rejectAll(reason ?? UpstreamError.unavailable('the session ended'));
     this.listeners.clear();
-    for (const handler of this.closeHandlers) handler(reason);
+    for (const handler of this.closeHandlers) handler(reason, endUpstream && this.sessionId !== undefined);
     if (endUpstream && this.sessionId) await this.endUpstreamSession(this.sessionId);
   }
 
