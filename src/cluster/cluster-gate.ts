@@ -5,13 +5,12 @@ import { problemFromException, sendProblem } from '../common/problem.filter';
 import type { ClusterMetrics, MetricsService } from '../metrics/metrics.service';
 import { UpstreamError } from '../soap/upstream-error';
 import type { Admission } from './admission';
-import { ClusterLinks, OwnedElsewhere } from './cluster-links';
+import { ClusterLinks, MAX_CLAIM_ATTEMPTS, OwnedElsewhere } from './cluster-links';
 import { ForwardedRequest, ForwardedResponse, forwardedRequest, runForwarded, sendForwarded } from './forwarding';
 import { Inbox, InboxTimeout, InboxUnreachable } from './inbox';
 import { ClusterKeys } from './keys';
 import type { LinkDirectory } from './link-directory';
 
-const MAX_CLAIM_ATTEMPTS = 3;
 
 /** Marks a request an owner runs for another instance: admitted there, so neither counted nor forwarded again. */
 export interface ForwardMarker {

@@ -24,6 +24,9 @@ interface Watch {
   linger?: NodeJS.Timeout;
 }
 
+/** Tries at going where a new token's link was claimed when two instances reached it at once. */
+export const MAX_CLAIM_ATTEMPTS = 3;
+
 /** Another instance claimed the token first (two instances reached a new token at once): go to that one. */
 export class OwnedElsewhere extends Error {
   constructor() {
@@ -104,11 +107,11 @@ export class ClusterLinks {
       session: record.sid,
       seq: record.seq,
     };
-    const journal = new ClusterJournal(this.store, tag, position, (lost) =>
-        this.directory.reinstate(tag, token, { gen: lost.gen, epoch: lost.epoch, n: lost.n, seq: lost.seq, sid: lost.session }).then((done) => (done ? lost.gen + 1 : null)),
-      () => this.membership.holdsLease,
-      (seconds) => this.metrics.committed(seconds),
-    );
+    const reinstate = async (lost: JournalPosition): Promise<number | null> => {
+      const fields = { gen: lost.gen, epoch: lost.epoch, n: lost.n, seq: lost.seq, sid: lost.session };
+      return (await this.directory.reinstate(tag, token, fields)) ? lost.gen + 1 : null;
+    };
+    const journal = new ClusterJournal(this.store, tag, position, reinstate, () => this.membership.holdsLease, (seconds) => this.metrics.committed(seconds));
     const link = this.registry.install(token, { journal, resume: { sessionId: record.sid, seq: record.seq } });
     for (const [thread, [seq, address]] of chats) link.state.restoreChat(thread, seq, address);
     const owned: Owned = { link, journal, position };

@@ -8,7 +8,7 @@ import { isAuthFailure } from '../link/link';
 import type { MetricsService } from '../metrics/metrics.service';
 import { ProblemException } from '../common/problem';
 import type { Admission } from './admission';
-import { ClusterLinks, OwnedElsewhere } from './cluster-links';
+import { ClusterLinks, MAX_CLAIM_ATTEMPTS, OwnedElsewhere } from './cluster-links';
 import { TokenFeed } from './event-feed';
 import type { RedisEventStore } from './event-store';
 import { Inbox, InboxRemoteError } from './inbox';
@@ -45,7 +45,6 @@ class Followed implements EventSource {
 }
 
 const ATTACH_TIMEOUT_MS = 5_000;
-const MAX_CLAIM_ATTEMPTS = 3;
 /** Events a feed keeps to replay a joining socket without reading Redis. */
 const FEED_RING_SIZE = 1_000;
 
