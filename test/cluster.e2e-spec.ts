@@ -193,12 +193,19 @@ describe('several instances on one Redis', () => {
     expect(session).toHaveLength(1);
 
     let killedAt = 0;
+    let readMeanwhile: Promise<{ status: number }> | undefined;
     const sent = await bobSends(b, bob, 'stream', 100, 20, async (i) => {
-      if (i === 30) {
-        await owner.kill();
-        killedAt = Date.now();
-      }
+      if (i !== 30) return;
+      await owner.kill();
+      killedAt = Date.now();
+      // A write to a token whose owner is gone is refused at once; a read waits for the takeover.
+      const write = await apiOf(c).put('/v1/presence', { show: 'away' }, alice);
+      expect(write.status).toBe(503);
+      expect(write.body.code).toBe('cluster.UNAVAILABLE');
+      expect(write.headers.get('retry-after')).toBe(String(LEASE_MS / 1000));
+      readMeanwhile = apiOf(c).get('/v1/roster', alice);
     });
+    expect((await readMeanwhile!).status).toBe(200);
     for (const socket of sockets) {
       await socket.waitForCount((f) => f.type === 'message', 100, 20_000);
       expect(texts(socket)).toEqual(sent);

@@ -11,6 +11,11 @@ import { Inbox, InboxTimeout, InboxUnreachable } from './inbox';
 import { ClusterKeys } from './keys';
 import type { LinkDirectory } from './link-directory';
 
+/** A read whose owner is gone looks again this often … */
+const OWNER_GONE_PAUSE_MS = 250;
+/** … until the owner's lease has passed and a survivor has had a heartbeat or so to take over. */
+const OWNER_GONE_MARGIN_MS = 2_000;
+
 
 /** Marks a request an owner runs for another instance: admitted there, so neither counted nor forwarded again. */
 export interface ForwardMarker {
@@ -61,19 +66,25 @@ export function installClusterGate(
       if (token === undefined || tag === undefined) return;
       if (admitted.revoked) throw ProblemException.unauthorized('This session has ended.');
       let owner = admitted.owner;
-      for (let attempt = 1; ; attempt++) {
+      // A read is safe to repeat: when its owner is gone it waits (a lease at most) for the link to
+      // change hands, and goes where it went. Other requests are answered 503 at once.
+      const waitUntil = request.method === 'GET' ? Date.now() + options.leaseSeconds * 1000 + OWNER_GONE_MARGIN_MS : 0;
+      for (let claims = 0; ; ) {
         if (owner?.alive && owner.instance !== options.instanceId) {
-          return sendForwarded(reply, await forward(inbox, owner.instance, request, options, clusterMetrics));
+          const answer = await forward(inbox, owner.instance, request, options, clusterMetrics, Date.now() < waitUntil);
+          if (answer) return sendForwarded(reply, answer);
+          await new Promise((resolve) => setTimeout(resolve, OWNER_GONE_PAUSE_MS));
+        } else {
+          try {
+            await links.ensureLocal(token, tag);
+            return;
+          } catch (err) {
+            // Two instances reached a new token at once and the other won: the request goes there.
+            if (!(err instanceof OwnedElsewhere) || ++claims === MAX_CLAIM_ATTEMPTS) throw err;
+          }
         }
-        try {
-          await links.ensureLocal(token, tag);
-          return;
-        } catch (err) {
-          // Two instances reached a new token at once and the other won: the request goes there.
-          if (!(err instanceof OwnedElsewhere) || attempt === MAX_CLAIM_ATTEMPTS) throw err;
-          const found = await directory.lookup(tag);
-          owner = found?.owner ? { instance: found.owner, gen: found.gen, alive: found.alive } : null;
-        }
+        const found = await directory.lookup(tag);
+        owner = found?.owner ? { instance: found.owner, gen: found.gen, alive: found.alive } : null;
       }
     } catch (err) {
       sendProblem(reply, problemFromException(err, request));
@@ -82,7 +93,15 @@ export function installClusterGate(
   });
 }
 
-async function forward(inbox: Inbox, owner: string, request: FastifyRequest, options: ClusterGateOptions, metrics: ClusterMetrics): Promise<ForwardedResponse> {
+/** The owner's answer; undefined when the owner is gone and the caller may wait for its successor. */
+async function forward(
+  inbox: Inbox,
+  owner: string,
+  request: FastifyRequest,
+  options: ClusterGateOptions,
+  metrics: ClusterMetrics,
+  mayWait: boolean,
+): Promise<ForwardedResponse | undefined> {
   try {
     const answer = await inbox.request<ForwardedResponse>(owner, 'http', forwardedRequest(request), options.forwardTimeoutMs);
     metrics.forwarded('answered');
@@ -94,6 +113,7 @@ async function forward(inbox: Inbox, owner: string, request: FastifyRequest, opt
     }
     if (err instanceof InboxUnreachable) {
       metrics.forwarded('unreachable');
+      if (mayWait) return undefined;
       throw clusterUnavailable('The instance that holds this session is gone; retry.', options.leaseSeconds);
     }
     metrics.forwarded('failed');
