@@ -15,7 +15,7 @@ import { ImSimulator } from '../src/simulator';
 import { ensureBuilt, ProxyProcess } from '../test/support/cluster';
 import { RedisServer } from '../test/support/redis-server';
 import { Ledger, LedgerSocket, SentMessage } from './lib/ledger-sockets';
-import { addDeltas, RedisDelta, redisDelta, redisSnapshot, RedisSnapshot, redisValue, sumHashField } from './lib/redis-info';
+import { addDeltas, RedisDelta, redisDelta, RedisLine, redisSnapshot, RedisSnapshot, redisValue, sumHashField } from './lib/redis-info';
 import { median, percentile, round, Samples } from './lib/stats';
 
 const ROOT = resolve(__dirname, '..');
@@ -42,6 +42,12 @@ const PLAN = {
   restConcurrency: 8,
   /** Links claimed before the first RSS reading, so the process's first-use costs fall outside the delta. */
   rssWarmLinks: 50,
+  /** Redis memory per logged event: this many events on each of this many tokens, at this rate. */
+  memoryTokens: 50,
+  memoryEventsPerToken: 60,
+  memoryRate: 600,
+  /** The floor for Redis CPU per event: a bare XADD + PUBLISH + HSET script, this many times. */
+  floorCommits: 3_000,
   loginConcurrency: 50,
 };
 const SECRET = 'a-cluster-secret-for-the-bench-only-0123456789';
@@ -269,6 +275,17 @@ function lostAndDuplicated(messages: SentMessage[]): { sent: number; lost: numbe
   };
 }
 
+/** Average MEMORY USAGE (SAMPLES 0: all of it) of each kind of key of the first `sample` tokens. */
+async function memoryByKey(group: Group, sample: number): Promise<Record<string, number>> {
+  const out: Record<string, number> = {};
+  const tokens = group.tokens.slice(0, sample);
+  for (const kind of ['link', 'log', 'chats'] as const) {
+    const sizes = await Promise.all(tokens.map(async (token) => Number((await redisValue(redis!.port, ['MEMORY', 'USAGE', keys[kind](ClusterKeys.tagOf(token)), 'SAMPLES', '0'])) ?? 0)));
+    out[kind] = Math.round(sizes.reduce((a, b) => a + b, 0) / tokens.length);
+  }
+  return out;
+}
+
 const linkKeys = (group: Group) => group.tokens.map((token) => keys.link(ClusterKeys.tagOf(token)));
 
 // ---- 1 + 2: takeover, lost and duplicated ----------------------------------------------------------------
@@ -296,6 +313,8 @@ interface RoundResult {
   redisBytesPerLink: number;
   /** Events the claims logged (roster), per link. */
   eventsLoggedPerClaim: number;
+  /** MEMORY USAGE of a sample of the new links' keys, bytes on average. */
+  keysPerLink: Record<string, number>;
   lostExamples: string[];
   duplicatedExamples: string[];
 }
@@ -316,6 +335,7 @@ async function takeoverRound(round: number, survivors: [ProxyProcess, ProxyProce
   const rssAfter = rssKiB(owner.pid);
   const memAfter = await redisSnapshot(redis!.port);
   const nAfter = await sumHashField(redis!.port, linkKeys(group), 'n');
+  const keysPerLink = await memoryByKey(group, 20);
   const owned = await ownedCount(owner);
   if (owned !== group.tokens.length) notes.push(`round ${round}: ${owner.name} owns ${owned} links, not ${group.tokens.length}`);
 
@@ -402,6 +422,7 @@ async function takeoverRound(round: number, survivors: [ProxyProcess, ProxyProce
     ownerRssKiBPerLink: (rssAfter - rssBefore) / (group.tokens.length - warm),
     redisBytesPerLink: (memAfter.usedMemory - memBefore.usedMemory) / (group.tokens.length - warm),
     eventsLoggedPerClaim: (nAfter - nBefore) / (group.tokens.length - warm),
+    keysPerLink,
     lostExamples: outcome.lostExamples.map(describe),
     duplicatedExamples: outcome.duplicatedExamples.map(describe),
   };
@@ -460,6 +481,31 @@ async function eventLatency(single: ProxyProcess, owner: ProxyProcess, other: Pr
       windows.push(w);
     }
   }
+  // Redis memory per logged event: many events on few tokens, so each stream grows well past the
+  // allocator's size classes (a few events per token move used_memory by nothing or by a whole class).
+  const memTokens = Math.min(PLAN.memoryTokens, gC.tokens.length);
+  const memGroup: Group = { ...gC, tokens: gC.tokens.slice(0, memTokens) };
+  const memKeys = memGroup.tokens.map((token) => keys.log(ClusterKeys.tagOf(token)));
+  const streamBytes = async () => (await Promise.all(memKeys.map(async (k) => Number((await redisValue(redis!.port, ['MEMORY', 'USAGE', k, 'SAMPLES', '0'])) ?? 0)))).reduce((a, b) => a + b, 0);
+  const memN0 = await sumHashField(redis!.port, linkKeys(memGroup), 'n');
+  const mem0 = await redisSnapshot(redis!.port);
+  const streams0 = await streamBytes();
+  const memFrom = ledger.seq;
+  const memLoad = stream(memGroup, PLAN.memoryRate, false);
+  await sleep((memTokens * PLAN.memoryEventsPerToken * 1000) / PLAN.memoryRate);
+  memLoad.stop();
+  if (!(await untilArrived(memFrom, ledger.seq, 5_000))) notes.push('memory run: messages missing after the run');
+  const mem1 = await redisSnapshot(redis!.port);
+  const streams1 = await streamBytes();
+  const memN1 = await sumHashField(redis!.port, linkKeys(memGroup), 'n');
+  const memoryPerEvent = {
+    tokens: memTokens,
+    events: memN1 - memN0,
+    usedMemoryBytesPerEvent: (mem1.usedMemory - mem0.usedMemory) / (memN1 - memN0),
+    datasetBytesPerEvent: (mem1.usedMemoryDataset - mem0.usedMemoryDataset) / (memN1 - memN0),
+    streamBytesPerEvent: (streams1 - streams0) / (memN1 - memN0),
+  };
+
   const pct = (bucket: string) => {
     const samples = ledger.latencies.get(bucket) ?? new Samples();
     return { p50: samples.percentile(50), p99: samples.percentile(99), samples: samples.length };
@@ -489,10 +535,11 @@ async function eventLatency(single: ProxyProcess, owner: ProxyProcess, other: Pr
     commandsAtRestPerSecond: Object.fromEntries(Object.entries(rest.calls).map(([name, n]) => [name, round((n / restMs) * 1000, 2)])),
     cpuUsPerEvent: (busy.cpuUs - rest.cpuUs * scale) / committed,
     mainThreadCpuUsPerEvent: (busy.mainThreadCpuUs - rest.mainThreadCpuUs * scale) / committed,
+    /** Redis's own timing of each command in the cluster windows (commands inside scripts included in the script's). */
+    usecPerCall: Object.fromEntries(Object.keys(busy.calls).map((name) => [name, round(busy.usec[name] / busy.calls[name], 2)])),
     commandUsPerEvent: (Object.values(busy.usec).reduce((s, n) => s + n, 0) - Object.values(rest.usec).reduce((s, n) => s + n, 0) * scale) / committed,
-    bytesPerLoggedEvent: clusterWindows.reduce((s, w) => s + w.memoryBytes, 0) / committed,
   };
-  return { gS, gC, latency, redisPerEvent, windows };
+  return { gS, gC, latency, redisPerEvent, memoryPerEvent, windows };
 }
 
 // ---- 4: forwarded REST ---------------------------------------------------------------------------------
@@ -532,6 +579,45 @@ async function forwardedRest(owner: ProxyProcess, other: ProxyProcess, single: P
   for (const [name, run] of Object.entries({ sequential, concurrent })) if (run.failed > 0) notes.push(`forwarded REST (${name}): ${run.failed} requests did not answer 200`);
   return { sequential, concurrent };
 }
+
+/**
+ * The least Redis can spend on an event here: one script doing what a commit must (XADD with
+ * trimming, PUBLISH, HSET of the position), from one connection, one at a time, on keys of the
+ * bench's own; Redis CPU (INFO cpu) per script. The cluster's figure reads as a multiple of it.
+ */
+async function redisFloor(): Promise<{ cpuUsPerCommit: number; scriptUsPerCall: number; roundTripUsP50: number; commits: number }> {
+  const line = await RedisLine.connect(redis!.port);
+  const sha = (await line.command(['SCRIPT', 'LOAD', FLOOR_SCRIPT]))!;
+  const payload = JSON.stringify({ id: 'e0000.1', type: 'message', at: new Date().toISOString(), data: { thread: 'chat-feed%example.org-1', from: FEED, text: 'm000000 000000.000', seq: 1 } });
+  const roundTrips = new Samples();
+  const before = await redisSnapshot(redis!.port);
+  const t0 = performance.now();
+  for (let i = 0; i < PLAN.floorCommits; i++) {
+    const k = i % 200;
+    const start = performance.now();
+    await line.command(['EVALSHA', sha, '3', `bench:{f${k}}:log`, `bench:{f${k}}:ev`, `bench:{f${k}}:link`, payload, String(i)]);
+    roundTrips.push((performance.now() - start) * 1000);
+  }
+  const windowMs = performance.now() - t0;
+  const after = await redisSnapshot(redis!.port);
+  line.close();
+  // Less Redis's work at rest meanwhile (heartbeats of the idle instances), from the same kind of window.
+  const restBefore = await redisSnapshot(redis!.port);
+  await sleep(Math.min(windowMs, 3_000));
+  const restAfter = await redisSnapshot(redis!.port);
+  const restPerMs = (restAfter.cpuUs - restBefore.cpuUs) / Math.min(windowMs, 3_000);
+  const scripts = redisDelta(before, after);
+  return {
+    cpuUsPerCommit: (after.cpuUs - before.cpuUs - restPerMs * windowMs) / PLAN.floorCommits,
+    // Redis's own timing of the script (commandstats), comparable with details.redisPerEvent.usecPerCall.evalsha.
+    scriptUsPerCall: (scripts.usec.evalsha ?? 0) / (scripts.calls.evalsha ?? 1),
+    roundTripUsP50: roundTrips.percentile(50), commits: PLAN.floorCommits };
+}
+
+const FLOOR_SCRIPT = `redis.call('XADD', KEYS[1], 'MAXLEN', '~', '1000', '*', 'e', ARGV[1])
+redis.call('PUBLISH', KEYS[2], ARGV[1])
+redis.call('HSET', KEYS[3], 'n', ARGV[2], 'seq', ARGV[2])
+return 1`;
 
 // ---- 7: proxy RSS per link, single-process mode -----------------------------------------------------------
 
@@ -595,7 +681,7 @@ async function main(): Promise<void> {
 
   log(`Event latency: ${PLAN.latencyTokens} tokens, one socket each, ${PLAN.latencyRate} msg/s; single process vs cluster (owner ${c1.name}, sockets half on it, half on ${c2.name}); ${PLAN.latencyRounds} alternating rounds of ${PLAN.latencyRoundMs / 1000} s`);
   const events = await eventLatency(single, c1, c2);
-  const { latency, redisPerEvent } = events;
+  const { latency, redisPerEvent, memoryPerEvent } = events;
   log(`  p50/p99 ms: single ${round3(latency.single.p50)}/${round3(latency.single.p99)}, cluster on the owner ${round3(latency.owner.p50)}/${round3(latency.owner.p99)}, on another instance ${round3(latency.other.p50)}/${round3(latency.other.p99)}`);
 
   log(`Forwarded REST: GET /v1/chats/{thread} for tokens owned by ${c1.name}, sent to ${c1.name} vs ${c2.name} (and a single process beside), ${PLAN.restRequests} each, sequential and ${PLAN.restConcurrency} at a time`);
@@ -623,6 +709,9 @@ async function main(): Promise<void> {
     );
     for (const example of [...result.lostExamples.map((e) => `lost: ${e}`), ...result.duplicatedExamples.map((e) => `duplicated: ${e}`)]) log(`    ${example}`);
   }
+
+  log(`Redis floor: ${PLAN.floorCommits} bare commit scripts (XADD + PUBLISH + HSET), one at a time on one connection`);
+  const floor = await redisFloor();
 
   log(`RSS per link in single-process mode (a fresh process, ${PLAN.links} links)`);
   const singleRss = await singleRssPerLink();
@@ -652,13 +741,15 @@ async function main(): Promise<void> {
     redisCommandsPerEvent: redisPerEvent.commandsPerEvent,
     redisCpuUsPerEvent: round(redisPerEvent.cpuUsPerEvent, 2),
     redisBytesPerLink: Math.round(redisPerLink),
-    redisBytesPerLoggedEvent: Math.round(redisPerEvent.bytesPerLoggedEvent),
+    redisBytesPerLoggedEvent: Math.round(memoryPerEvent.usedMemoryBytesPerEvent),
     proxyRssKiBPerLink: { cluster: round(clusterRss, 2), single: round(singleRss, 2) },
     details: {
       rounds,
       latency,
       latencyWindows: events.windows,
       redisPerEvent,
+      redisFloor: floor,
+      memoryPerEvent,
       rest,
     },
     meta: {
@@ -695,9 +786,11 @@ async function main(): Promise<void> {
     { figure: 'forwarded GET chat, sequential: p50 / p99 added', value: `${signed(results.forwardedRestMs.sequential.p50)} / ${signed(results.forwardedRestMs.sequential.p99)} ms`, target: `(owner ${formatNumber(rest.sequential.owner.p50)} / ${formatNumber(rest.sequential.owner.p99)} ms)` },
     { figure: `forwarded GET chat, ${PLAN.restConcurrency} at a time: p50 / p99 added`, value: `${signed(results.forwardedRestMs.concurrent.p50)} / ${signed(results.forwardedRestMs.concurrent.p99)} ms`, target: `(owner ${formatNumber(rest.concurrent.owner.p50)} / ${formatNumber(rest.concurrent.owner.p99)} ms)` },
     { figure: 'Redis commands per event (all)', value: formatNumber(topCommands.reduce((s, [, n]) => s + n, 0)), target: `(${topCommands.slice(0, 6).map(([name, n]) => `${name} ${formatNumber(n)}`).join(', ')})` },
-    { figure: 'Redis CPU per event', value: `${formatNumber(redisPerEvent.cpuUsPerEvent)} µs`, target: `(main thread ${formatNumber(redisPerEvent.mainThreadCpuUsPerEvent)} µs)` },
+    { figure: 'Redis CPU per event', value: `${formatNumber(redisPerEvent.cpuUsPerEvent)} µs`, target: `(floor ${formatNumber(floor.cpuUsPerCommit)} µs)` },
+    { figure: '… Redis CPU per event ÷ floor (bare XADD+PUBLISH+HSET script)', value: `${formatNumber(redisPerEvent.cpuUsPerEvent / floor.cpuUsPerCommit)} ×`, target: '' },
+    { figure: '… commit script, Redis time per call (commandstats)', value: `${formatNumber(redisPerEvent.usecPerCall.evalsha ?? Number.NaN)} µs`, target: `(floor script ${formatNumber(floor.scriptUsPerCall)} µs)` },
     { figure: 'Redis memory per link', value: `${formatNumber(redisPerLink)} B`, target: `(claims logged ${formatNumber(median(rounds.map((r) => r.eventsLoggedPerClaim)))} events each)` },
-    { figure: 'Redis memory per logged event', value: `${formatNumber(redisPerEvent.bytesPerLoggedEvent)} B`, target: '' },
+    { figure: 'Redis memory per logged event', value: `${formatNumber(memoryPerEvent.usedMemoryBytesPerEvent)} B`, target: `(the streams alone ${formatNumber(memoryPerEvent.streamBytesPerEvent)} B)` },
     { figure: 'proxy RSS per link, cluster owner', value: `${formatNumber(clusterRss)} KiB`, target: `(single process ${formatNumber(singleRss)} KiB)` },
   ];
   log('');
