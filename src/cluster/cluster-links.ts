@@ -91,6 +91,7 @@ export class ClusterLinks {
       throw clusterUnavailable(`The cluster state cannot be read: ${(err as Error).message}`);
     }
     if (!record) throw new OwnedElsewhere();
+    if (record.takenFrom) this.metrics.tookOver(1); // a caller got here before the survivors' scan
     return this.adopt(token, tag, record);
   }
 

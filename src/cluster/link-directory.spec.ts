@@ -100,9 +100,11 @@ describe('LinkDirectory, on a redis-server of the test\'s own', () => {
     await a.claim(tagOf(1), token(1), 'free');
     await a.claim(tagOf(2), token(2), 'free');
     await setLease('a', false);
-    expect(await b.claim(tagOf(1), token(1), 'takeover')).toMatchObject({ owner: 'b', gen: 2 });
+    expect(await b.claim(tagOf(1), token(1), 'takeover')).toMatchObject({ owner: 'b', gen: 2, takenFrom: 'a' });
     await redis.command(['ZREM', keys.instances, 'a']);
-    expect(await c.claim(tagOf(2), token(2), 'takeover')).toMatchObject({ owner: 'c', gen: 2 });
+    expect(await c.claim(tagOf(2), token(2), 'takeover')).toMatchObject({ owner: 'c', gen: 2, takenFrom: 'a' });
+    // Re-claiming its own link, or a released one, takes it from nobody.
+    expect((await c.claim(tagOf(2), token(2), 'takeover'))!.takenFrom).toBeUndefined();
     expect(await owned('a')).toEqual([]);
     expect(await owned('b')).toEqual([tagOf(1)]);
     expect(await owned('c')).toEqual([tagOf(2)]);

@@ -7,6 +7,8 @@ import type { Sealer } from './sealed';
 /** Who owns a token's link and the state a new owner resumes from. */
 export interface LinkRecord {
   tag: string;
+  /** Set by a claim that took the link from an instance whose lease had passed. */
+  takenFrom?: string;
   /** Instance id; '' once released. */
   owner: string;
   /** The fence: +1 per new owner; every write an owner makes checks it. */
@@ -63,6 +65,7 @@ const CLAIM = new LuaScript(
   `${REDIS_NOW_MS}${LEASE_PASSED}
 local me, tag = ARGV[1], ARGV[2]
 local owner = redis.call('HGET', KEYS[1], 'owner')
+local takenFrom = ''
 if not owner then
   -- A new log: whatever an expired record left behind goes with it.
   redis.call('DEL', KEYS[4], KEYS[5])
@@ -74,12 +77,15 @@ else
   if owner ~= '' and owner ~= me then
     if ARGV[3] ~= 'takeover' or not leasePassed(owner) then return false end
     redis.call('SREM', ARGV[6] .. owner .. ARGV[7], tag)
+    takenFrom = owner
   end
   redis.call('HSET', KEYS[1], 'owner', me, 'tok', ARGV[4])
   redis.call('HINCRBY', KEYS[1], 'gen', 1)
 end
 redis.call('SADD', KEYS[3], tag)
-${RETURN_RECORD}`,
+local record = redis.call('HMGET', KEYS[1], 'owner', 'gen', 'epoch', 'n', 'seq', 'sid', 'tok')
+record[8] = takenFrom
+return record`,
 );
 
 /**
@@ -149,7 +155,8 @@ redis.call('SADD', KEYS[2], ARGV[2])
 return 1`,
 );
 
-type RecordReply = [string, string, string | null, string | null, string | null, string | null, string | null];
+/** owner, gen, epoch, n, seq, sid, sealed token, and (claims only) whom the link was taken from ('' for none). */
+type RecordReply = [string, string, string | null, string | null, string | null, string | null, string | null, ...string[]];
 
 /**
  * Tags per takeover script call: about a millisecond of Redis time each, so other instances' commits
@@ -290,8 +297,9 @@ function newEpoch(): string {
   return Date.now().toString(36) + randomBytes(4).toString('hex');
 }
 
-function toRecord(tag: string, [owner, gen, epoch, n, seq, sid]: RecordReply): LinkRecord {
+function toRecord(tag: string, [owner, gen, epoch, n, seq, sid, , takenFrom]: RecordReply): LinkRecord {
   const record: LinkRecord = { tag, owner, gen: Number(gen), epoch: epoch ?? '', n: Number(n ?? 0), seq: Number(seq ?? 0) };
   if (sid !== null) record.sid = sid;
+  if (takenFrom) record.takenFrom = takenFrom;
   return record;
 }
