@@ -8,6 +8,7 @@ import { ConfigModule } from './config/config.module';
 import { EventsModule } from './events/events.module';
 import { GatewaysModule } from './gateways/gateways.module';
 import { HealthModule } from './health/health.module';
+import { IdempotencyModule } from './idempotency/idempotency.module';
 import { LinkModule } from './link/link.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { PresenceModule } from './presence/presence.module';
@@ -36,6 +37,7 @@ export class AppModule {
         GatewaysModule,
         RoomsModule,
         EventsModule,
+        IdempotencyModule,
         ...(config.cluster ? [clusterModule(config.cluster)] : []),
       ],
     };

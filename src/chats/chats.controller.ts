@@ -2,6 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from
 import { ApiOperation, ApiParam, ApiParamOptions, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { BearerToken } from '../auth/bearer-token.decorator';
 import { ApiAuthenticated, ApiBodyProblems, ApiInvalidParameters, ApiPathParameters, ApiProblem, ApiRateLimited, ApiUpstream } from '../common/api-responses';
+import { Idempotent } from '../idempotency/idempotent';
 import { ChatSummaryDto } from '../roster/dto/contact.dto';
 import { ChatsService } from './chats.service';
 import { ChatDto, CreateChatDto, InvitationDto, PostMessageDto, SentMessageDto, TypingDto } from './dto/chat.dto';
@@ -40,8 +41,8 @@ export class ChatsController {
   @Post()
   @ApiOperation({ summary: 'Start a chat with a first message' })
   @ApiBodyProblems()
-  @ApiProblem(422, '`im.INVALID_ADDRESS`: the IM server cannot resolve `to`.')
   @ApiUpstream(NO_ECHO)
+  @Idempotent('`im.INVALID_ADDRESS`: the IM server cannot resolve `to`.')
   start(@BearerToken() token: string, @Body() body: CreateChatDto): Promise<SentMessageDto> {
     return this.chats.start(token, body.to, { text: body.text, html: body.html });
   }
@@ -92,9 +93,9 @@ export class ChatsController {
   @ApiProblem(403, 'The room refused the message: `forbidden`, `not_allowed`, `not_acceptable`, `not_authorized`.')
   @ApiProblem(404, `${NO_SUCH_CHAT} \`item_not_found\`: the recipient does not exist.`)
   @ApiProblem(409, '`chat.ADDRESS_UNKNOWN`: the address of the thread (a room this session has not joined) is not known and `to` is absent.')
-  @ApiProblem(422, '`im.INVALID_ADDRESS`: the IM server cannot resolve `to`.')
   @ApiProblem(502, 'Any other condition the room refused the message with, as the code.')
   @ApiUpstream(`${NO_ECHO} \`remote_server_timeout\`: the room did not answer.`)
+  @Idempotent('`im.INVALID_ADDRESS`: the IM server cannot resolve `to`.')
   post(
     @BearerToken() token: string,
     @Param('thread', ChatThreadPipe) thread: string,
@@ -139,6 +140,7 @@ export class ChatsController {
   @ApiBodyProblems()
   @ApiProblem(404, NO_SUCH_CHAT)
   @ApiUpstream()
+  @Idempotent()
   invite(@BearerToken() token: string, @Param('thread', ChatThreadPipe) thread: string, @Body() body: InvitationDto): Promise<void> {
     return this.chats.invite(token, thread, body.address, body.message);
   }

@@ -45,6 +45,10 @@ export interface AppConfig {
   maxUpstreamResponseBytes: number;
   logLevel: string;
   userAgent: string;
+  /** How long the answer to an Idempotency-Key is kept for a retry. */
+  idempotencyTtlMs: number;
+  /** Idempotency keys kept at most (the oldest are forgotten first). */
+  idempotencyMaxKeys: number;
   /** Many instances sharing one Redis (see "Running several instances"); undefined = one process, no Redis. */
   cluster?: ClusterConfig;
 }
@@ -213,6 +217,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     maxUpstreamResponseBytes: int(env, 'MAX_UPSTREAM_RESPONSE_BYTES', 8 * 1024 * 1024, 4096, 256 * 1024 * 1024),
     logLevel,
     userAgent: 'imbridge',
+    idempotencyTtlMs: int(env, 'IDEMPOTENCY_TTL_MS', 24 * 3600_000, 1_000, 7 * 24 * 3600_000),
+    idempotencyMaxKeys: int(env, 'IDEMPOTENCY_MAX_KEYS', 100_000, 1, 10_000_000),
     cluster: cluster(env),
   };
 }

@@ -3,6 +3,7 @@ import { ApiOperation, ApiQuery, ApiQueryOptions, ApiTags } from '@nestjs/swagge
 import { BearerToken } from '../auth/bearer-token.decorator';
 import { ApiAuthenticated, ApiBodyProblems, ApiInvalidParameters, ApiPathParameters, ApiProblem, ApiRateLimited, ApiUpstream } from '../common/api-responses';
 import { BareJidPipe, DomainNamePipe } from '../common/bare-jid.pipe';
+import { Idempotent } from '../idempotency/idempotent';
 import { ChatConfigurationDto, JoinResultDto, JoinRoomDto, NamedAddressDto } from './dto/rooms.dto';
 import { OwnerFlag } from './route-params';
 import { RoomsService } from './rooms.service';
@@ -72,6 +73,7 @@ export class RoomsController {
   @ApiProblem(404, '`NoSuchRoom`.')
   @ApiProblem(409, '`NicknameConflict`, `MustUseReservedRoomnick`, `MaxUsers`.')
   @ApiUpstream('`no_response_from_remote`: the room did not answer the join.')
+  @Idempotent()
   join(@BearerToken() token: string, @Param('address', BareJidPipe) address: string, @Body() body: JoinRoomDto): Promise<JoinResultDto> {
     return this.rooms.join(token, { address, ...body });
   }
