@@ -37,4 +37,11 @@ describe('IdempotencyStore', () => {
     expect(s.size).toBe(3);
     expect(await run('a', 1_001)).toBe(6); // 'a' was the oldest: forgotten
   });
+
+  it('stays bounded when many answers are not kept (their keys leave no trace)', async () => {
+    const s = store(10, 1_000_000);
+    for (let i = 0; i < 5_000; i++) await s.run('t', `k${i}`, 'f', async () => Promise.reject(retryable)).catch(() => undefined);
+    expect(s.size).toBe(0);
+    expect((s as unknown as { order: unknown[] }).order.length).toBeLessThan(2 * 10 + 1024 + 2);
+  });
 });

@@ -30,6 +30,12 @@ export class KeyReused extends Error {
  */
 export class IdempotencyStore {
   private readonly entries = new Map<string, Entry>();
+  /**
+   * Ids in insertion order, which is also expiry order (every key lives as long), from `head` on.
+   * A queue of our own: deleting from the front of a Map leaves holes V8 skips on every later walk.
+   */
+  private readonly order: { id: string; entry: Entry }[] = [];
+  private head = 0;
 
   constructor(
     private readonly limits: IdempotencyLimits,
@@ -59,19 +65,33 @@ export class IdempotencyStore {
     );
     entry = { fingerprint, outcome, expiresAt: now + this.limits.ttlMs };
     this.entries.set(id, entry);
+    this.order.push({ id, entry });
     this.evict(now);
     const ended = await outcome;
     if ('error' in ended && !this.keep(ended.error) && this.entries.get(id) === entry) this.entries.delete(id);
     return settle(ended) as T;
   }
 
-  /** Expired entries first, then the oldest, down to the bound (Map order is insertion order). */
+  /** Drops the oldest entries while they are expired or over the bound: constant time per send. */
   private evict(now: number): void {
-    if (this.entries.size <= this.limits.maxKeys) return;
-    for (const [id, entry] of this.entries) {
-      if (entry.expiresAt <= now) this.entries.delete(id);
+    while (this.head < this.order.length) {
+      const { id, entry } = this.order[this.head];
+      const current = this.entries.get(id) === entry;
+      if (current && this.entries.size <= this.limits.maxKeys && entry.expiresAt > now) break;
+      if (current) this.entries.delete(id);
+      this.head++;
     }
-    while (this.entries.size > this.limits.maxKeys) this.entries.delete(this.entries.keys().next().value as string);
+    if (this.head > 1024 && this.head * 2 > this.order.length) {
+      this.order.splice(0, this.head);
+      this.head = 0;
+    }
+    // Keys dropped early (an answer not kept) still sit in the queue: never let them outnumber the kept ones.
+    if (this.order.length - this.head > 2 * this.limits.maxKeys + 1024) {
+      const kept = this.order.slice(this.head).filter(({ id, entry }) => this.entries.get(id) === entry);
+      this.order.length = 0;
+      this.order.push(...kept);
+      this.head = 0;
+    }
   }
 }
 
