@@ -1,4 +1,5 @@
 import { Parser } from '@asyncapi/parser';
+import { COMMAND_OPS } from '../src/events/client-frames';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EVENT_TYPES } from '../src/link/events';
@@ -29,13 +30,13 @@ describe('AsyncAPI document for /v1/events', () => {
   }
 
   it('documents every event type the code can emit, and no other', () => {
-    const documented = sentTypes().filter((t) => !['ready', 'pong', 'error'].includes(t));
+    const documented = sentTypes().filter((t) => !['ready', 'pong', 'error', 'ack'].includes(t));
     expect([...documented].sort()).toEqual([...EVENT_TYPES].sort());
   });
 
-  it('documents the control frames: ready, pong, error, and the client ops subscribe and ping', () => {
-    expect(sentTypes()).toEqual(expect.arrayContaining(['ready', 'pong', 'error']));
+  it('documents the control frames (ready, pong, error, ack), the client ops subscribe and ping, and every command', () => {
+    expect(sentTypes()).toEqual(expect.arrayContaining(['ready', 'pong', 'error', 'ack']));
     const received = document.operations().get('receiveClientFrames')!.messages().all().map((m) => (m.payload()!.json() as any).properties.op.const);
-    expect(received.sort()).toEqual(['ping', 'subscribe']);
+    expect(received.sort()).toEqual(['ping', 'subscribe', ...COMMAND_OPS].sort());
   });
 });

@@ -151,6 +151,10 @@ describe('several instances on one Redis', () => {
     expect(sent.status).toBe(201);
     const echo = await socket.waitFor((f) => f.type === 'message' && f.data.text === 'from a non-owner');
     expect(echo.data).toMatchObject({ thread: sent.body.thread, seq: sent.body.seq });
+    // A command on a non-owner's socket runs on the owner too, and is acked here.
+    socket.send({ op: 'send', id: 'from-a-socket', thread: sent.body.thread, text: 'a command on a non-owner' });
+    const ack = await socket.waitFor((f) => f.type === 'ack' && f.id === 'from-a-socket');
+    expect(ack.data).toMatchObject({ thread: sent.body.thread, seq: sent.body.seq + 1 });
     const history = await apiOf(third).get(`/v1/chats/${encodeURIComponent(sent.body.thread)}`, alice);
     expect(history.status).toBe(200);
     expect((await apiOf(owner).get(`/v1/chats/${encodeURIComponent(sent.body.thread)}`, alice)).body).toEqual(history.body);

@@ -2,10 +2,43 @@ import { hasNonXmlChar } from '../soap/xml';
 import { EVENT_TYPES, EventType } from '../link/events';
 import { excessiveNesting } from '../common/json-body';
 
+/**
+ * A command: what a REST route does, sent over the socket. `id` is the client's (echoed in its `ack`
+ * or `error`, and the send's Idempotency-Key); the REST route checks the rest as it checks a body.
+ */
+export interface CommandFrame {
+  op: CommandOp;
+  id: string;
+  /** The route it runs as. */
+  method: 'POST' | 'PUT';
+  path: string;
+  body: Record<string, unknown>;
+}
+
 /** What a client may send on /v1/events. */
 export type ClientFrame =
   | { op: 'ping' }
-  | { op: 'subscribe'; types?: EventType[]; threads?: string[] };
+  | { op: 'subscribe'; types?: EventType[]; threads?: string[] }
+  | CommandFrame;
+
+export type CommandOp = 'send' | 'typing' | 'presence' | 'idle';
+
+/** Per command: its fields besides op and id, and the route it runs as. */
+const COMMANDS: Record<CommandOp, { fields: string[]; route(frame: Record<string, unknown>): Pick<CommandFrame, 'method' | 'path'> }> = {
+  send: {
+    fields: ['thread', 'to', 'text', 'html'],
+    route: (f) => (f.thread === undefined ? { method: 'POST', path: '/v1/chats' } : { method: 'POST', path: `/v1/chats/${encodeURIComponent(f.thread as string)}/messages` }),
+  },
+  typing: { fields: ['thread', 'typing'], route: (f) => ({ method: 'PUT', path: `/v1/chats/${encodeURIComponent(f.thread as string)}/typing` }) },
+  presence: { fields: ['show', 'status'], route: () => ({ method: 'PUT', path: '/v1/presence' }) },
+  idle: { fields: ['idle', 'idleSeconds'], route: () => ({ method: 'PUT', path: '/v1/presence/idle' }) },
+};
+
+/** The ops that are commands (answered `ack` or `error` under their id). */
+export const COMMAND_OPS = Object.keys(COMMANDS) as CommandOp[];
+
+/** With the client id before it (up to 128), a command id still makes an Idempotency-Key (up to 255). */
+const COMMAND_ID = /^[\x21-\x7e]{1,120}$/;
 
 export type ParsedFrame = { frame: ClientFrame } | { error: string };
 
@@ -37,11 +70,16 @@ export function parseClientFrame(raw: string): ParsedFrame {
       return onlyKeys(frame, ['op']) ?? { frame: { op: 'ping' } };
     case 'subscribe':
       return parseSubscribe(frame);
+    case 'send':
+    case 'typing':
+    case 'presence':
+    case 'idle':
+      return parseCommand(frame.op, frame);
     case undefined:
       return { error: 'op is required' };
     default:
       return typeof frame.op === 'string'
-        ? { error: `unknown op ${quote(frame.op)}; expected "subscribe" or "ping"` }
+        ? { error: `unknown op ${quote(frame.op)}; expected one of "subscribe", "ping", ${Object.keys(COMMANDS).map((op) => `"${op}"`).join(', ')}` }
         : { error: `op must be a string, got ${kindOf(frame.op)}` };
   }
 }
@@ -81,6 +119,22 @@ function parseSubscribe(frame: Record<string, unknown>): ParsedFrame {
     result.threads = threads as string[];
   }
   return { frame: result };
+}
+
+function parseCommand(op: CommandOp, frame: Record<string, unknown>): ParsedFrame {
+  const { fields, route } = COMMANDS[op];
+  const unknownKey = onlyKeys(frame, ['op', 'id', ...fields]);
+  if (unknownKey) return unknownKey;
+  if (frame.id === undefined) return { error: 'id is required: commands are answered with ack or error under it' };
+  if (typeof frame.id !== 'string' || !COMMAND_ID.test(frame.id)) return { error: 'id must be 1 to 120 visible ASCII characters' };
+  // The thread is part of the path: checked here; everything else the route checks as a body.
+  const needsThread = op === 'typing';
+  if ((needsThread || frame.thread !== undefined) && (typeof frame.thread !== 'string' || frame.thread.length === 0 || frame.thread.length > MAX_THREAD_LENGTH)) {
+    return { error: `thread must be a thread id of 1 to ${MAX_THREAD_LENGTH} characters` };
+  }
+  const body: Record<string, unknown> = {};
+  for (const field of fields) if (field !== 'thread' && frame[field] !== undefined) body[field] = frame[field];
+  return { frame: { op, id: frame.id, ...route(frame), body } };
 }
 
 function onlyKeys(frame: Record<string, unknown>, allowed: string[]): { error: string } | undefined {

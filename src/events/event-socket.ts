@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import type { Writable } from 'node:stream';
 import type { WebSocket } from 'ws';
 import type { LinkEvent } from '../link/events';
-import { parseClientFrame } from './client-frames';
+import { CommandFrame, parseClientFrame } from './client-frames';
 
 export const CLOSE = {
   /** Server going away (shutdown). */
@@ -20,6 +20,12 @@ export const CLOSE = {
 } as const;
 
 const OPEN = 1;
+/** Commands a socket may have running at once; more are answered `rate.LIMITED` at once. */
+export const MAX_COMMANDS_IN_FLIGHT = 8;
+
+/** What a command is answered with: `ack` and the route's answer, or `error` and its problem document. */
+export type CommandAnswer = { type: 'ack'; data: unknown } | { type: 'error'; data: unknown };
+export type CommandRunner = (frame: CommandFrame) => Promise<CommandAnswer>;
 const TOO_SLOW_REASON = 'too slow: resume with ?after=';
 /** Frames a client may send before its socket is authenticated; more are a protocol abuse. */
 const MAX_EARLY_FRAMES = 16;
@@ -89,6 +95,9 @@ export class EventSocket {
   private tooSlow = false;
   private awaitingDrain = false;
   alive = true;
+  /** Runs this socket's commands, once it is authenticated (see EventsGateway). */
+  commands?: CommandRunner;
+  private commandsInFlight = 0;
 
   constructor(
     readonly ws: WebSocket,
@@ -257,10 +266,32 @@ export class EventSocket {
     const { frame } = parsed;
     if (frame.op === 'ping') {
       this.send(JSON.stringify({ type: 'pong' }));
-    } else {
+    } else if (frame.op === 'subscribe') {
       this.types = frame.types ? new Set(frame.types) : undefined;
       this.threads = frame.threads ? new Set(frame.threads) : undefined;
+    } else {
+      this.command(frame);
     }
+  }
+
+  /** Runs a command (see CommandRunner) and answers `ack` or `error` under its id; a few at a time per socket. */
+  private command(frame: CommandFrame): void {
+    if (!this.commands || this.commandsInFlight >= MAX_COMMANDS_IN_FLIGHT) {
+      const detail = this.commands ? `at most ${MAX_COMMANDS_IN_FLIGHT} commands at a time: wait for an answer` : 'commands are not accepted on this socket';
+      this.send(JSON.stringify({ type: 'error', id: frame.id, data: { code: this.commands ? 'rate.LIMITED' : 'request.INVALID', detail } }));
+      return;
+    }
+    this.commandsInFlight++;
+    this.commands(frame).then(
+      (answer) => {
+        this.commandsInFlight--;
+        this.send(JSON.stringify({ ...answer, id: frame.id }));
+      },
+      (err: unknown) => {
+        this.commandsInFlight--;
+        this.fail('running a command', err);
+      },
+    );
   }
 
   /** A failure on one socket is reported and ends that socket (the client resumes), never the process. */

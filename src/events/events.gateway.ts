@@ -1,4 +1,6 @@
 import { Inject, Logger, OnModuleDestroy, Optional } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import type { FastifyInstance } from 'fastify';
 import { OnGatewayConnection, OnGatewayDisconnect, WebSocketGateway } from '@nestjs/websockets';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
@@ -10,8 +12,10 @@ import type { Link } from '../link/link';
 import { isAuthFailure } from '../link/link';
 import { LinkRegistry } from '../link/link-registry.service';
 import { MetricsService } from '../metrics/metrics.service';
-import { checkClientId } from '../common/client-id.decorator';
-import { CLOSE, EventSocket } from './event-socket';
+import { checkClientId, CLIENT_ID_HEADER } from '../common/client-id.decorator';
+import { IDEMPOTENCY_KEY_HEADER } from '../idempotency/idempotent';
+import type { CommandFrame } from './client-frames';
+import { CLOSE, CommandAnswer, EventSocket } from './event-socket';
 import { Fanout } from './fanout';
 import { Heartbeat } from './heartbeat';
 
@@ -49,6 +53,7 @@ export class EventsGateway implements OnGatewayConnection, OnGatewayDisconnect, 
     private readonly links: LinkRegistry,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly metrics: MetricsService,
+    private readonly adapterHost: HttpAdapterHost,
     @Optional() @Inject(CLUSTER_SOCKETS) private readonly cluster?: ClusterSockets,
   ) {
     this.heartbeat = new Heartbeat(config.wsPingIntervalMs);
@@ -80,6 +85,7 @@ export class EventsGateway implements OnGatewayConnection, OnGatewayDisconnect, 
     const token = bearerFromHeader(request.headers.authorization) ?? (url.searchParams.get('access_token') || undefined);
     if (!token) return socket.close(CLOSE.UNAUTHORIZED, 'a bearer token is required');
     const after = url.searchParams.get('after') ?? undefined;
+    socket.commands = (frame) => this.runCommand(frame, token, clientId, request);
     if (this.cluster) {
       const leave = await this.cluster.join(socket, token, clientId, after);
       if (!leave) return;
@@ -113,6 +119,31 @@ export class EventsGateway implements OnGatewayConnection, OnGatewayDisconnect, 
     };
     this.metrics.socketOpened();
     link.clientConnected(clientId);
+  }
+
+  /**
+   * A command runs as the REST request it stands for, through this instance's own routes: the same
+   * validation, rate limit, idempotency (the client's command id is the key, per client) and, in
+   * cluster mode, forwarding to the token's owner.
+   */
+  private async runCommand(frame: CommandFrame, token: string, clientId: string, upgrade: IncomingMessage): Promise<CommandAnswer> {
+    const headers: Record<string, string> = {
+      authorization: `Bearer ${token}`,
+      'content-type': 'application/json',
+      [CLIENT_ID_HEADER]: clientId,
+      [IDEMPOTENCY_KEY_HEADER]: `${clientId}:${frame.id}`,
+    };
+    const forwardedFor = upgrade.headers['x-forwarded-for'];
+    if (typeof forwardedFor === 'string') headers['x-forwarded-for'] = forwardedFor;
+    const response = await this.adapterHost.httpAdapter.getInstance<FastifyInstance>().inject({
+      method: frame.method,
+      url: frame.path,
+      headers,
+      payload: JSON.stringify(frame.body),
+      remoteAddress: upgrade.socket.remoteAddress,
+    });
+    const data: unknown = response.body ? JSON.parse(response.body) : {};
+    return response.statusCode < 300 ? { type: 'ack', data } : { type: 'error', data };
   }
 
   /** Bytes written to the sockets and not yet sent: what clients that do not read cost us. */
