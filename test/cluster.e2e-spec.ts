@@ -229,12 +229,21 @@ describe('several instances on one Redis', () => {
     const { alice, bob } = await aliceOn(owner, b);
     const socket = await EventClient.ready(b.url, { token: alice });
     const session = sim.sessionIds(ALICE);
+    const send = { method: 'POST', path: '/v1/chats', options: { token: alice, body: { to: 'bob@example.com', text: 'sent once' }, headers: { 'idempotency-key': 'deploy-1' } } } as const;
+    const first = await apiOf(owner).request(send.method, send.path, send.options);
+    expect(first.status).toBe(201);
+    const sends = sim.requestCount('IMSendMessageRequest');
     await owner.stop();
     const stopped = Date.now();
     await bobSends(b, bob, 'after the deploy', 1);
     await socket.waitFor((f) => f.type === 'message' && f.data.text === 'after the deploy 0', 10_000);
     expect(Date.now() - stopped).toBeLessThan(LEASE_MS);
     expect(sim.sessionIds(ALICE)).toEqual(session);
+    // The retry of a send lands on the new owner: its key is in Redis, so it is answered, not sent again.
+    const retry = await apiOf(b).request(send.method, send.path, send.options);
+    expect(retry.status).toBe(201);
+    expect(retry.body).toEqual(first.body);
+    expect(sim.requestCount('IMSendMessageRequest')).toBe(sends + 1); // bob's message only
     await socket.close();
   });
 

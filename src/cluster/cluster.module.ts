@@ -6,6 +6,7 @@ import type { AppConfig, ClusterConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config';
 import { CLUSTER_SOCKETS } from '../events/events.gateway';
 import { CLUSTER_HEALTH, ClusterHealth } from '../health/health.controller';
+import { CLUSTER_IDEMPOTENCY, isFinalAnswer } from '../idempotency/idempotency.module';
 import { LinkRegistry } from '../link/link-registry.service';
 import { ClusterMetrics, MetricsService } from '../metrics/metrics.service';
 import { Admission } from './admission';
@@ -18,6 +19,7 @@ import { ClusterKeys } from './keys';
 import { LinkDirectory } from './link-directory';
 import { Membership } from './membership';
 import { RedisConnection } from './redis';
+import { RedisIdempotencyKeys } from './redis-idempotency';
 import { Sealer } from './sealed';
 
 /** Everything cluster mode is made of, built once Redis answers. */
@@ -96,6 +98,11 @@ export class Cluster implements ClusterHealth {
 
 export const CLUSTER = Symbol('CLUSTER');
 
+/** The longest a request may run on the owner: its upstream calls and a notification it waits for. */
+function forwardTimeoutMs(config: AppConfig): number {
+  return 2 * config.upstreamTimeoutMs + config.rosterTimeoutMs;
+}
+
 /** Joins the cluster once the application is built, and leaves it last on shutdown. */
 @Injectable()
 class ClusterLifecycle implements OnModuleInit, OnApplicationShutdown {
@@ -111,7 +118,7 @@ class ClusterLifecycle implements OnModuleInit, OnApplicationShutdown {
     installClusterGate(this.adapterHost.httpAdapter.getInstance<FastifyInstance>(), { ...cluster, metrics: this.metrics, clusterMetrics: cluster.metrics }, {
       instanceId: cluster.settings.instanceId,
       marker: { header: 'x-imbridge-forwarded', value: randomBytes(16).toString('hex') },
-      forwardTimeoutMs: 2 * config.upstreamTimeoutMs + config.rosterTimeoutMs,
+      forwardTimeoutMs: forwardTimeoutMs(config),
       leaseSeconds: Math.ceil(cluster.settings.leaseMs / 1000),
     });
     await cluster.inbox.start();
@@ -140,10 +147,16 @@ export class ClusterModule {
             new Cluster(await RedisConnection.connect({ url: settings.redisUrl, name: `imbridge:${settings.instanceId}` }), settings, config, registry, metrics),
         },
         { provide: CLUSTER_SOCKETS, inject: [CLUSTER], useFactory: (cluster: Cluster) => cluster.sockets },
+        {
+          provide: CLUSTER_IDEMPOTENCY,
+          inject: [CLUSTER, APP_CONFIG],
+          useFactory: (cluster: Cluster, config: AppConfig) =>
+            new RedisIdempotencyKeys(cluster.redis, cluster.keys, { ttlMs: config.idempotencyTtlMs, runningTtlMs: forwardTimeoutMs(config), isFinal: isFinalAnswer }),
+        },
         { provide: CLUSTER_HEALTH, inject: [CLUSTER], useFactory: (cluster: Cluster): ClusterHealth => cluster },
         ClusterLifecycle,
       ],
-      exports: [CLUSTER, CLUSTER_SOCKETS, CLUSTER_HEALTH],
+      exports: [CLUSTER, CLUSTER_SOCKETS, CLUSTER_HEALTH, CLUSTER_IDEMPOTENCY],
     };
   }
 }

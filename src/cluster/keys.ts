@@ -42,6 +42,11 @@ export class ClusterKeys {
     return `${this.prefix}{${tag}}:rl`;
   }
 
+  /** String: an Idempotency-Key of the token, with its request's fingerprint and answer. */
+  idempotency(tag: string, key: string): string {
+    return `${this.prefix}{${tag}}:idem:${key}`;
+  }
+
   /** String: a client address's request count in the current rate window. */
   addressRate(address: string): string {
     return `${this.prefix}ip:${address}:rl`;

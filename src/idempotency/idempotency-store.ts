@@ -22,13 +22,18 @@ export class KeyReused extends Error {
   }
 }
 
+/** Runs a request once per (scope, key) and answers its retries as it did (see IdempotencyStore, and its Redis twin in cluster mode). */
+export interface IdempotencyKeys {
+  run<T>(scope: string, key: string, fingerprint: string, execute: () => Promise<T>): Promise<T>;
+}
+
 /**
  * The first answer to each idempotency key, per scope (a token): a retry with the same key and the
  * same request gets it again without running the request a second time; a retry while the first
  * still runs waits for it. Answers that say "not done, try again" are not kept (see `keep`), so the
  * retry runs. Bounded by count and age, in memory.
  */
-export class IdempotencyStore {
+export class IdempotencyStore implements IdempotencyKeys {
   private readonly entries = new Map<string, Entry>();
   /**
    * Ids in insertion order, which is also expiry order (every key lives as long), from `head` on.

@@ -7,7 +7,7 @@ import { bearerFromHeader } from '../auth/bearer-token.decorator';
 import { ApiProblem } from '../common/api-responses';
 import { ProblemException } from '../common/problem';
 import { tokenKey } from '../link/link-registry.service';
-import { IdempotencyStore, KeyReused } from './idempotency-store';
+import { IdempotencyKeys, KeyReused } from './idempotency-store';
 
 export const IDEMPOTENCY_KEY_HEADER = 'idempotency-key';
 export const IDEMPOTENCY_STORE = Symbol('IDEMPOTENCY_STORE');
@@ -40,7 +40,7 @@ function fingerprint(request: FastifyRequest): string {
  */
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {
-  constructor(@Inject(IDEMPOTENCY_STORE) private readonly store: IdempotencyStore) {}
+  constructor(@Inject(IDEMPOTENCY_STORE) private readonly store: IdempotencyKeys) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const request = context.switchToHttp().getRequest<FastifyRequest>();
