@@ -3,9 +3,8 @@ import { ApiOperation, ApiParam, ApiParamOptions, ApiQuery, ApiTags } from '@nes
 import { BearerToken } from '../auth/bearer-token.decorator';
 import { ApiAuthenticated, ApiBodyProblems, ApiInvalidParameters, ApiPathParameters, ApiProblem, ApiRateLimited, ApiUpstream } from '../common/api-responses';
 import { Idempotent } from '../idempotency/idempotent';
-import { ChatSummaryDto } from '../roster/dto/contact.dto';
 import { ChatsService } from './chats.service';
-import { ChatDto, CreateChatDto, InvitationDto, PostMessageDto, SentMessageDto, TypingDto } from './dto/chat.dto';
+import { ChatDto, ChatListItemDto, CreateChatDto, InvitationDto, PostMessageDto, ReadMarkerDto, SentMessageDto, TypingDto } from './dto/chat.dto';
 import { DEFAULT_HISTORY_LIMIT, MAX_HISTORY_LIMIT } from './history-page';
 import { ChatThreadPipe, HistoryLimitPipe, MAX_CHAT_THREAD_LENGTH, SeqQueryPipe } from './thread.pipe';
 
@@ -29,11 +28,14 @@ const NO_ECHO = '`message.NO_ECHO`: the IM server did not echo the message withi
 export class ChatsController {
   constructor(private readonly chats: ChatsService) {}
 
-  /** Open chats and their participants (nicknames in rooms). */
+  /**
+   * Open chats, their participants (nicknames in rooms), each one's newest message and how many
+   * messages from others came after the reader's marker (`PUT /v1/chats/{thread}/read`).
+   */
   @Get()
-  @ApiOperation({ summary: 'List open chats' })
+  @ApiOperation({ summary: 'List open chats with their last message and unread count' })
   @ApiUpstream()
-  list(@BearerToken() token: string): Promise<ChatSummaryDto[]> {
+  list(@BearerToken() token: string): Promise<ChatListItemDto[]> {
     return this.chats.list(token);
   }
 
@@ -116,6 +118,22 @@ export class ChatsController {
   @ApiUpstream()
   typing(@BearerToken() token: string, @Param('thread', ChatThreadPipe) thread: string, @Body() body: TypingDto): Promise<void> {
     return this.chats.typing(token, thread, body.typing);
+  }
+
+  /**
+   * Marks the chat read up to `seq` for this token (the IM server keeps no read state; the marker is
+   * the proxy's): later messages from others count as unread in `GET /v1/chats`.
+   */
+  @Put(':thread/read')
+  @ApiOperation({ summary: 'Mark a chat read up to a message' })
+  @ApiParam(THREAD_PARAM)
+  @HttpCode(204)
+  @ApiPathParameters('thread')
+  @ApiBodyProblems()
+  @ApiProblem(404, NO_SUCH_CHAT)
+  @ApiUpstream()
+  read(@BearerToken() token: string, @Param('thread', ChatThreadPipe) thread: string, @Body() body: ReadMarkerDto): Promise<void> {
+    return this.chats.markRead(token, thread, body.seq);
   }
 
   /** Closes the chat (leaves the room); a `chatClosed` event follows. */

@@ -7,6 +7,7 @@ import type { LinkRegistry } from '../link/link-registry.service';
 import { UpstreamError } from '../soap/upstream-error';
 import { buildXml, child, parseXml, XmlNode } from '../soap/xml';
 import { ADDRESS_UNKNOWN_CODE, ChatsService, NO_ECHO_CODE } from './chats.service';
+import { MemoryReadMarkers } from './read-markers';
 
 const ALICE = 'alice@example.com';
 const BOB = 'bob@example.com';
@@ -86,7 +87,7 @@ describe('ChatsService', () => {
   beforeEach(() => {
     link = new FakeLink();
     const links = { acquire: () => link as unknown as Link } as unknown as LinkRegistry;
-    service = new ChatsService(links, { rosterTimeoutMs: 100 } as AppConfig);
+    service = new ChatsService(links, { rosterTimeoutMs: 100 } as AppConfig, new MemoryReadMarkers());
   });
 
   it('start: sends without a thread and answers with the echo (arriving in the call itself)', async () => {

@@ -5,13 +5,20 @@ import {
   addUserRequest, ChatHistory, closeChatRequest, getChatRequest, readGetChatResponse,
   readModifyChatResponse, sendMessageRequest, typingRequest,
 } from '../im/chats';
-import { ChatSummary, getRosterRequest, readRosterResponse } from '../im/roster';
+import { getRosterRequest, readRosterResponse } from '../im/roster';
 import { prepareXhtml } from '../im/xhtml';
 import type { EventData, ImEvent } from '../link/events';
 import type { Link } from '../link/link';
-import { LinkRegistry } from '../link/link-registry.service';
+import { LinkRegistry, tokenKey } from '../link/link-registry.service';
 import { htmlToText } from '../link/mapping/html-text';
+import { mapLimited } from '../common/map-limited';
+import { UpstreamError } from '../soap/upstream-error';
+import { ChatListItem, chatListItem } from './chat-list';
 import { historyPage, HistoryPage, HistoryQuery } from './history-page';
+import { READ_MARKERS, ReadMarkers } from './read-markers';
+
+/** IMGetChat reads one chat list runs at once. */
+const LIST_READS_AT_ONCE = 4;
 
 export interface SentMessage {
   thread: string;
@@ -52,12 +59,31 @@ export class ChatsService {
   constructor(
     private readonly links: LinkRegistry,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(READ_MARKERS) private readonly markers: ReadMarkers,
   ) {}
 
-  /** Open chats from IMGetRoster's `<chats>` (§12.1). */
-  async list(token: string): Promise<ChatSummary[]> {
-    const body = await this.links.acquire(token).call(getRosterRequest(), { sessionless: true });
-    return readRosterResponse(body).chats;
+  /**
+   * Open chats from IMGetRoster's `<chats>` (§12.1), each with its newest message and the messages
+   * from others after the reader's marker: one IMGetChat per chat, a few at a time. A chat closed
+   * between the two reads is listed without a message.
+   */
+  async list(token: string): Promise<ChatListItem[]> {
+    const link = this.links.acquire(token);
+    const { chats } = readRosterResponse(await link.call(getRosterRequest(), { sessionless: true }));
+    const markers = await this.markers.get(tokenKey(token), chats.map((chat) => chat.thread));
+    return mapLimited(chats, LIST_READS_AT_ONCE, async (chat, i) => {
+      const history = await this.fetch(link, chat.thread).catch((err: unknown) => {
+        if (err instanceof UpstreamError && err.code === 'not_found') return undefined;
+        throw err;
+      });
+      return history ? chatListItem(chat, history, markers[i]) : { ...chat, unread: 0 };
+    });
+  }
+
+  /** `PUT /v1/chats/{thread}/read`: the reader has read up to `seq` (an unknown thread is a 404). */
+  async markRead(token: string, thread: string, seq: number): Promise<void> {
+    await this.fetch(this.links.acquire(token), thread);
+    await this.markers.set(tokenKey(token), thread, seq);
   }
 
   /** IMGetChat, paged here (the upstream ignores its `seq` and always gives the whole history). */

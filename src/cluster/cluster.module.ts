@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { randomBytes } from 'node:crypto';
 import type { AppConfig, ClusterConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config';
+import { CLUSTER_READ_MARKERS } from '../chats/read-markers';
 import { CLUSTER_SOCKETS } from '../events/events.gateway';
 import { CLUSTER_HEALTH, ClusterHealth } from '../health/health.controller';
 import { CLUSTER_IDEMPOTENCY, isFinalAnswer } from '../idempotency/idempotency.module';
@@ -20,6 +21,7 @@ import { LinkDirectory } from './link-directory';
 import { Membership } from './membership';
 import { RedisConnection } from './redis';
 import { RedisIdempotencyKeys } from './redis-idempotency';
+import { RedisReadMarkers } from './redis-read-markers';
 import { Sealer } from './sealed';
 
 /** Everything cluster mode is made of, built once Redis answers. */
@@ -147,6 +149,7 @@ export class ClusterModule {
             new Cluster(await RedisConnection.connect({ url: settings.redisUrl, name: `imbridge:${settings.instanceId}` }), settings, config, registry, metrics),
         },
         { provide: CLUSTER_SOCKETS, inject: [CLUSTER], useFactory: (cluster: Cluster) => cluster.sockets },
+        { provide: CLUSTER_READ_MARKERS, inject: [CLUSTER], useFactory: (cluster: Cluster) => new RedisReadMarkers(cluster.redis, cluster.keys) },
         {
           provide: CLUSTER_IDEMPOTENCY,
           inject: [CLUSTER, APP_CONFIG],
@@ -156,7 +159,7 @@ export class ClusterModule {
         { provide: CLUSTER_HEALTH, inject: [CLUSTER], useFactory: (cluster: Cluster): ClusterHealth => cluster },
         ClusterLifecycle,
       ],
-      exports: [CLUSTER, CLUSTER_SOCKETS, CLUSTER_HEALTH, CLUSTER_IDEMPOTENCY],
+      exports: [CLUSTER, CLUSTER_SOCKETS, CLUSTER_HEALTH, CLUSTER_IDEMPOTENCY, CLUSTER_READ_MARKERS],
     };
   }
 }

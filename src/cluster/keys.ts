@@ -42,6 +42,11 @@ export class ClusterKeys {
     return `${this.prefix}{${tag}}:rl`;
   }
 
+  /** Hash: thread → the seq up to which the token's reader has read it. */
+  readMarkers(tag: string): string {
+    return `${this.prefix}{${tag}}:read`;
+  }
+
   /** String: an Idempotency-Key of the token, with its request's fingerprint and answer. */
   idempotency(tag: string, key: string): string {
     return `${this.prefix}{${tag}}:idem:${key}`;

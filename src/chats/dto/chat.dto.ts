@@ -1,9 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsString, MaxLength } from 'class-validator';
+import { IsBoolean, IsInt, IsString, Max, MaxLength, Min } from 'class-validator';
 import { IsBareJid, IsOptionalNonNull, IsXmlSafe, checkXmlSafe, fromCheck } from '../../common/validators';
 import type { HistoryMessage } from '../../im/chats';
 import { prepareXhtml } from '../../im/xhtml';
 import type { Participant } from '../../link/events';
+import { ContactAddressDto } from '../../roster/dto/contact.dto';
 
 export const MAX_MESSAGE_TEXT_LENGTH = 10_000;
 export const MAX_MESSAGE_HTML_LENGTH = 30_000;
@@ -195,4 +196,31 @@ export class ChatDto {
   /** More messages lie beyond this page: newer ones when `after` was given, else older ones. */
   @ApiProperty({ example: false })
   hasMore: boolean;
+}
+
+/** One chat of `GET /v1/chats`. */
+export class ChatListItemDto {
+  @ApiProperty({ example: 'chat-bob%example.com-0' })
+  thread: string;
+
+  @ApiProperty({ type: () => [ContactAddressDto] })
+  participants: ContactAddressDto[];
+
+  /** The chat's newest message, if it has any. */
+  @ApiPropertyOptional({ type: () => ChatMessageDto })
+  lastMessage?: ChatMessageDto;
+
+  /** Messages from others numbered after the reader's marker (`PUT /v1/chats/{thread}/read`); own messages never count. */
+  @ApiProperty({ type: 'integer', minimum: 0, example: 2 })
+  unread: number;
+}
+
+/** Body of `PUT /v1/chats/{thread}/read`. */
+export class ReadMarkerDto {
+  /** The seq of the newest message the reader has read; later messages from others count as unread. */
+  @ApiProperty({ type: 'integer', minimum: 0, maximum: 2147483647, example: 12 })
+  @IsInt()
+  @Min(0)
+  @Max(2147483647)
+  seq: number;
 }
