@@ -132,6 +132,8 @@ describe('Membership, on a redis-server of the test\'s own', () => {
     await redis.command(['SADD', keys.ownedBy('owner'), 'some-tag']);
     await until(() => observer.membership.eligibleForTakeover);
 
+    // A busy machine may stall a member past its short lease before this point; stopping must add no fence.
+    const fencedBeforeStop = idle.told.fenced + owner.told.fenced;
     await idle.membership.stop();
     await owner.membership.stop();
     expect(idle.membership.holdsLease).toBe(false);
@@ -143,7 +145,7 @@ describe('Membership, on a redis-server of the test\'s own', () => {
     // No heartbeat after stop renews it.
     await sleep(3 * HEARTBEAT_MS);
     expect(await leaseLeft('owner')).toBeLessThan(0);
-    expect(idle.told.fenced + owner.told.fenced).toBe(0);
+    expect(idle.told.fenced + owner.told.fenced).toBe(fencedBeforeStop);
   });
 
   it('refuses to start without Redis', async () => {

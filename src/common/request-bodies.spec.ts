@@ -187,7 +187,7 @@ describe('request bodies (generated)', () => {
   it('finds the body DTO of every route', () => {
     expect(DTOS.map((dto) => dto.name).sort()).toEqual([
       'AddContactDto', 'AnswerSubscriptionDto', 'CreateChatDto', 'CreateSessionDto', 'InvitationDto', 'JoinRoomDto',
-      'PostMessageDto', 'RegisterGatewayDto', 'SetIdleDto', 'SetPresenceDto', 'SetPrivacyListDto', 'TypingDto',
+      'PostMessageDto', 'ReadMarkerDto', 'RegisterGatewayDto', 'SetIdleDto', 'SetPresenceDto', 'SetPrivacyListDto', 'TypingDto',
       'UpdateConfigurationDto', 'UpdateContactDto',
     ]);
   });
