@@ -3,8 +3,8 @@ import { ClusterKeys } from './keys';
 import { Membership, type MembershipHooks } from './membership';
 import { RedisConnection } from './redis';
 
-const LEASE_MS = 400;
-const HEARTBEAT_MS = 80;
+const LEASE_MS = 1_000;
+const HEARTBEAT_MS = 120;
 
 describe('Membership, on a redis-server of the test\'s own', () => {
   const keys = new ClusterKeys('imb:');
