@@ -209,7 +209,7 @@ export function judge(evidence: ChaosEvidence): ChaosVerdict {
     for (const [text, at] of truth) {
       if (seen.has(text) || recovered.has(text)) continue;
       counts.lost++;
-      fail(`[lost] ${client.name}: "${text}" (${at.thread} #${at.seq}) never delivered and not covered by a resync`);
+      fail(`[lost] ${client.name}: "${text}" (${at.thread} #${at.seq}) never delivered and not covered by a resync; ${whereElse(evidence.clients, client, text)}`);
     }
   }
 
@@ -237,6 +237,18 @@ export function judge(evidence: ChaosEvidence): ChaosVerdict {
   evidence.crashes.forEach((line) => fail(`[crash] ${line}`));
   if (evidence.longPollOverlaps > 0) fail(`[long-poll] ${evidence.longPollOverlaps} times a second long-poll ran on a session while one was in flight`);
   return { counts, failures };
+}
+
+/** For a lost message: the event ids the account's other sockets got it as, and this client's last connections. */
+function whereElse(clients: JudgedClient[], client: JudgedClient, text: string): string {
+  const twins = clients.filter((c) => c !== client && c.account === client.account);
+  const as = twins.flatMap((c) => c.connections.flatMap((conn) => conn.frames.filter((f) => f.type === 'message' && f.data?.text === text).map((f) => `${c.name} as ${f.id}`)));
+  const timeline = client.connections.map((conn) => {
+    const ids = conn.frames.filter((f) => f.id !== undefined).map((f) => f.id as string);
+    const closed = conn.closedByServer ? ` closed ${conn.closedByServer.code}` : '';
+    return `${conn.kind}${conn.after !== undefined ? `(${conn.after})` : ''}→${conn.ready?.resumed ? 'resumed' : 'fresh'}[${ids[0] ?? '-'}..${ids[ids.length - 1] ?? '-'}, ${conn.frames.length} frames${closed}]`;
+  });
+  return `the account's other sockets got it ${as.length ? as.join(', ') : 'nowhere'}; connections ${timeline.slice(-6).join(' ')}`;
 }
 
 /** What a failing run prints: how many lines each check produced, then the first few of each. */

@@ -161,6 +161,10 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRunResult
 
     // ---- catching up, without chaos ----
     chaos.pause();
+    // A batch the upstream discarded (overflow) shows as a hole in its seq only once a later one
+    // arrives, as with the real upstream: one more message per user reveals a hole the run's last
+    // notifications left, so that it ends in a resync instead of passing unnoticed.
+    for (const local of USERS) sim.receiveMessage(addressOf(local), { from: EXTERNAL_SENDERS[0], body: nextText() });
     log(`seed ${options.seed}: traffic over (${sends.length} sends, ${counter} messages); catching up`);
     for (const c of clients) if (!c.connected) await resume(c, exactResume(c), log);
     // A send the proxy gave up on (its deadline passed) may still be handled upstream after the
