@@ -1,7 +1,7 @@
-/** Unit specs live beside the code (src/**\/*.spec.ts); e2e specs in test/. */
+/** Unit specs live beside the code (src/**\/*.spec.ts, client/src/**\/*.spec.ts); e2e specs in test/. */
 module.exports = {
   testEnvironment: 'node',
-  roots: ['<rootDir>/src', '<rootDir>/test'],
+  roots: ['<rootDir>/src', '<rootDir>/test', '<rootDir>/client/src'],
   testRegex: '\\.(spec|e2e-spec)\\.ts$',
   transform: {
     '^.+\\.ts$': [
