@@ -34,6 +34,32 @@ describe('Idempotency-Key on the routes that send', () => {
     expect(stack.sim.requestCount(SEND) - before).toBe(1);
   });
 
+  it('a send whose reply was lost after the IM server took it is 201 from its echo, never 503: a retry sends nothing more', async () => {
+    const stored = (text: string) => stack.sim.chats('alice@example.com').flatMap((c) => c.messages).filter((m) => m.text === text).length;
+    stack.sim.injectFault({ request: SEND, account: 'alice@example.com', kind: 'lostReply' });
+    const first = await send('lost-reply', 'taken, reply lost');
+    expect(first.status).toBe(201);
+    expect(first.body).toMatchObject({ thread, seq: expect.any(Number) });
+    const again = await send('lost-reply', 'taken, reply lost');
+    expect(again.body).toEqual(first.body);
+    expect(stored('taken, reply lost')).toBe(1);
+  });
+
+  it('a connection reset before the IM server answered is 504 message.NO_ECHO (it may have gone out), kept for the retry', async () => {
+    const before = stack.sim.requestCount(SEND);
+    stack.sim.injectFault({ request: SEND, account: 'alice@example.com', kind: 'reset' });
+    const first = await send('reset-send', 'reset before the handler');
+    expect(first.status).toBe(504);
+    expect(first.body.code).toBe('message.NO_ECHO');
+    const again = await send('reset-send', 'reset before the handler');
+    expect(again.status).toBe(504);
+    expect(stack.sim.requestCount(SEND) - before).toBe(1);
+    // Unreachable for sure (the IM server answered 503 before handling): 503, and a retry runs.
+    stack.sim.injectFault({ request: SEND, account: 'alice@example.com', kind: 'http', status: 503 });
+    expect((await send('refused-send', 'refused first')).status).toBe(503);
+    expect((await send('refused-send', 'refused first')).status).toBe(201);
+  });
+
   it('makes a concurrent retry wait for the first instead of sending again', async () => {
     const before = stack.sim.requestCount(SEND);
     const answers = await Promise.all([send('concurrent', 'together'), send('concurrent', 'together'), send('concurrent', 'together')]);

@@ -415,7 +415,7 @@ export class EventsClient {
     if (this.commands.has(id)) return Promise.reject(new ImbridgeError({ code: 'request.INVALID', detail: `command id ${id} is already waiting for its answer` }));
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
-        this.answered(id, clientError('client.TIMEOUT', `no answer to command ${id} within ${this.options.commandTimeoutMs ?? 60_000} ms`));
+        this.answered(id, clientError('client.TIMEOUT', `no answer to command ${id} within ${this.options.commandTimeoutMs ?? 60_000} ms`), undefined, true);
       }, this.options.commandTimeoutMs ?? 60_000);
       this.commands.set(id, { frame: JSON.stringify({ ...body, id }), resolve, reject, timer, sent: false });
       this.pump();
@@ -434,7 +434,7 @@ export class EventsClient {
     }
   }
 
-  private answered(id: string, error: unknown, data?: unknown): void {
+  private answered(id: string, error: unknown, data?: unknown, timedOut = false): void {
     const command = this.commands.get(id);
     if (!command) {
       // The late answer to a command given up on: only now is its place free.
@@ -446,7 +446,7 @@ export class EventsClient {
     }
     this.commands.delete(id);
     clearTimeout(command.timer);
-    if (command.sent && error instanceof ImbridgeError && error.code === 'client.TIMEOUT') this.abandoned.add(id);
+    if (command.sent && timedOut) this.abandoned.add(id);
     else if (command.sent) this.inFlight--;
     if (error === undefined) command.resolve(data);
     else command.reject(error);

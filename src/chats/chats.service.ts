@@ -197,8 +197,13 @@ export class ChatsService {
     try {
       await link.call(sendMessageRequest({ address, thread, text: message.text, html }));
     } catch (err) {
-      echo.cancel();
-      throw err;
+      // The connection was lost with the request perhaps delivered: the echo, if it comes (the upstream
+      // resends unacknowledged notifications), says the message went out; if not, NO_ECHO says it may
+      // have. Never "unavailable": a retry would then send it again.
+      if (!(err instanceof UpstreamError && err.details.answerLost)) {
+        echo.cancel();
+        throw err;
+      }
     }
     callDone = true;
     if (!matched) {

@@ -78,6 +78,7 @@ export async function handleSoap(
   if (meta.signal.aborted) return { kind: 'reset' };
   chaosBeforeHeader(core, request.name, ctx);
   const header = buildHeader(ctx);
+  if (injected?.kind === 'lostReply') return { kind: 'reset' };
   chaosOrderBlocks(core, request.name, ctx, header);
   try {
     const xml = buildEnvelope(request.version, header, body);

@@ -4,6 +4,8 @@ export type InjectedBehaviour =
   | { kind: 'http'; status: number; body?: string }
   | { kind: 'garbage'; body: string }
   | { kind: 'reset' }
+  /** Handles the request (its notifications move to "sent"), then resets the connection: the reply is lost. */
+  | { kind: 'lostReply' }
   /** Holds the request for `ms`, then answers it normally. */
   | { kind: 'stall'; ms: number }
   /** Answers normally, but only the headers at once: then the body one byte every `everyMs`. */

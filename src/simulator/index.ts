@@ -8,7 +8,7 @@
  *   sim.clock.advance(ms)            move simulated time (token expiry, session idle expiry + sweep)
  *   sim.addAccount(address, pw)
  *   sim.requests / requestCount(name?) / resetRequests()     what reached the server
- *   sim.injectFault({ request?, account?, times?, kind: 'fault'|'http'|'garbage'|'reset'|'stall'|'drip', … })
+ *   sim.injectFault({ request?, account?, times?, kind: 'fault'|'http'|'garbage'|'reset'|'lostReply'|'stall'|'drip', … })
  *   sim.clearFaults()
  *   sim.endSessions(account)         as if every session of the account timed out
  *   sim.sessionIds(account)          live session ids

@@ -23,11 +23,8 @@ export interface CallOptions {
   signal?: AbortSignal;
 }
 
-/** Transport-level failures that mean "could not reach the upstream" rather than "it did not answer". */
-const UNREACHABLE_CODES = new Set([
-  'ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH',
-  'UND_ERR_SOCKET', 'UND_ERR_CLOSED', 'UND_ERR_CONNECT_TIMEOUT',
-]);
+/** Failures to connect: the request never reached the upstream, so nothing it asked for happened. */
+const NOT_CONNECTED_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
 
 /**
  * Speaks SOAP 1.2 over one keep-alive pool to the upstream. Returns the parsed context and body (or
@@ -222,6 +219,7 @@ class Exchange implements Dispatcher.DispatchHandler {
 function transportError(err: unknown): UpstreamError {
   if (err instanceof UpstreamError) return err;
   const code = (err as { code?: string } | undefined)?.code ?? '';
-  if (UNREACHABLE_CODES.has(code)) return UpstreamError.unavailable(`upstream unreachable (${code})`);
-  return UpstreamError.unavailable(`upstream call failed${code ? ` (${code})` : ''}`);
+  if (NOT_CONNECTED_CODES.has(code)) return UpstreamError.unavailable(`upstream unreachable (${code})`);
+  // A reset or closed connection may have carried the request first: what it asked for may have happened.
+  return UpstreamError.unavailable(`upstream connection lost${code ? ` (${code})` : ''}`, true);
 }

@@ -8,7 +8,7 @@ export type UpstreamErrorKind =
   | 'fault'
   /** A successful response whose body carries an `error="…"` value (join errors, not_found …). */
   | 'result'
-  /** Refused, reset, DNS failure, HTTP 503: the upstream could not be reached. */
+  /** Refused, reset, DNS failure, HTTP 503: the upstream could not be reached (see `answerLost`). */
   | 'unavailable'
   /** No answer in time. */
   | 'timeout'
@@ -32,14 +32,19 @@ export class UpstreamError extends Error {
       /** SOAP 1.2 Sender/Receiver (1.1 Client/Server is normalised to these). */
       side?: 'sender' | 'receiver';
       httpStatus?: number;
+      /**
+       * The connection was lost after the request may have reached the upstream (reset or closed
+       * mid-exchange): the upstream may have done what it asked, and its answer is lost.
+       */
+      answerLost?: true;
     } = {},
   ) {
     super(message);
     this.name = 'UpstreamError';
   }
 
-  static unavailable(message: string): UpstreamError {
-    return new UpstreamError('unavailable', 'upstream.UNAVAILABLE', message);
+  static unavailable(message: string, answerLost?: true): UpstreamError {
+    return new UpstreamError('unavailable', 'upstream.UNAVAILABLE', message, answerLost ? { answerLost } : {});
   }
 
   static timeout(message: string): UpstreamError {
