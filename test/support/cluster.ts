@@ -378,7 +378,7 @@ export class TcpRelay {
   /** Resets every relayed connection, and every new one until heal(). */
   cut(): void {
     this.partitioned = true;
-    for (const client of this.clients) client.resetAndDestroy();
+    for (const client of this.clients) abort(client);
     this.clients.clear();
   }
 
@@ -400,7 +400,7 @@ export class TcpRelay {
     // pipe() passes a graceful end on; a failure on one side (the target refusing, say) resets the other.
     client.on('error', () => target.destroy());
     target.on('error', () => {
-      if (!client.destroyed) client.resetAndDestroy();
+      if (!client.destroyed) abort(client);
     });
     client.on('close', () => {
       this.clients.delete(client);
@@ -411,6 +411,15 @@ export class TcpRelay {
     target.pipe(client);
     this.clients.add(client);
   }
+}
+
+/**
+ * Resets a connection (RST, as a network failure does). One whose sending side was already ended is
+ * destroyed instead: resetting it leaves its handle open, and the process could never exit.
+ */
+function abort(socket: Socket): void {
+  if (socket.writableEnded) socket.destroy();
+  else socket.resetAndDestroy();
 }
 
 // ---------------------------------------------------------------------------------------------
