@@ -268,6 +268,13 @@ describe('the browser demo at /demo', () => {
         sectionsNamed: true,
       });
     }
+    // Signing out ends the session quietly and forgets the token.
+    await signIn(signedOut, 'carol@example.com');
+    await signedOut.getByRole('button', { name: 'Sign out' }).click();
+    await shows(signedOut.locator('#status'), 'Signed out');
+    expect(await signedOut.locator('#error').isHidden()).toBe(true);
+    expect(await signedOut.locator('#sign-in').isVisible()).toBe(true);
+    expect(await signedOut.evaluate(() => (globalThis as any).sessionStorage.length)).toBe(0);
     await signedOut.context().close();
     expect(troubles).toEqual([]);
   });

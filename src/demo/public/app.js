@@ -214,8 +214,11 @@ function renderState(state) {
 
 // ---- actions ----
 
+/** A chat with `peer` not started yet: its first message gives it a thread. */
+const newChat = (peer) => ({ peer, messages: new Map(), unread: 0, occupants: new Map(), typing: new Map() });
+
 async function openChat(address) {
-  await openConversation(chatWith(address) ?? { peer: address, messages: new Map(), unread: 0, occupants: new Map(), typing: new Map() });
+  await openConversation(chatWith(address) ?? newChat(address));
 }
 
 async function openConversation(c) {
@@ -345,6 +348,15 @@ function listen(session) {
   };
   events.on('participantJoined', occupant);
   events.on('participantUpdated', occupant);
+  // A chat the IM server closed (idle for long): the next message starts a new one.
+  events.on('chatClosed', ({ thread }) => {
+    const c = convs.get(thread);
+    if (!c) return;
+    convs.delete(thread);
+    if (c === current) current = c.room ? undefined : newChat(c.peer);
+    if (c.room) saveSession();
+    renderAll();
+  });
   events.on('participantLeft', ({ thread, address }) => {
     const c = convs.get(thread);
     if (!c?.room) return;
@@ -406,6 +418,7 @@ function signedOut(message) {
   $('status').textContent = 'Signed out';
   $('status').dataset.state = 'signed-out';
   if (message) fail(new Error(message));
+  else clearError();
   $('account').focus();
 }
 
@@ -432,8 +445,9 @@ $('sign-in-form').addEventListener('submit', async (event) => {
 });
 
 $('sign-out').addEventListener('click', async () => {
-  await im?.logout().catch(() => undefined);
+  const session = im;
   signedOut();
+  await session?.logout().catch(() => undefined); // ends the IM session; the token is refused from now on
 });
 
 $('add-contact-form').addEventListener('submit', async (event) => {
