@@ -251,7 +251,7 @@ describe('the browser demo at /demo', () => {
     expect(troubles).toEqual([]);
   }, 60_000);
 
-  it('has its accessibility basics: landmarks, one h1, a label for every control, named buttons, live regions', async () => {
+  it('has its accessibility basics (landmarks, one h1, a label for every control, named buttons, live regions); a wrong password is an alert; signing out is quiet', async () => {
     const signedOut = await newPage('a fresh page');
     await signedOut.goto(`${stack.url}/demo`);
     for (const page of [alice, signedOut]) {
@@ -268,6 +268,14 @@ describe('the browser demo at /demo', () => {
         sectionsNamed: true,
       });
     }
+    // A wrong password is said out loud (role alert), in the service's words.
+    const before = troubles.length;
+    await signedOut.getByLabel('Account').fill('carol@example.com');
+    await signedOut.getByLabel('Password').fill('not-her-password');
+    await signedOut.getByRole('button', { name: 'Sign in' }).click();
+    await shows(signedOut.getByRole('alert'), /\S/);
+    expect(await signedOut.locator('#app').isHidden()).toBe(true);
+    expect(troubles.splice(before)).toEqual([expect.stringContaining('status of 401')]); // the browser logs the refused sign-in
     // Signing out ends the session quietly and forgets the token.
     await signIn(signedOut, 'carol@example.com');
     await signedOut.getByRole('button', { name: 'Sign out' }).click();
