@@ -5,6 +5,7 @@ import { ChatsModule } from './chats/chats.module';
 import { RateLimitGuard } from './common/rate-limit.guard';
 import { AppConfig, ClusterConfig } from './config/config';
 import { ConfigModule } from './config/config.module';
+import { DemoModule } from './demo/demo.module';
 import { EventsModule } from './events/events.module';
 import { GatewaysModule } from './gateways/gateways.module';
 import { HealthModule } from './health/health.module';
@@ -39,6 +40,7 @@ export class AppModule {
         EventsModule,
         IdempotencyModule,
         ...(config.cluster ? [clusterModule(config.cluster)] : []),
+        ...(config.demo ? [DemoModule] : []),
       ],
     };
   }

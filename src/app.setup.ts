@@ -47,6 +47,7 @@ export async function startService(config: AppConfig): Promise<RunningService> {
   const { port } = app.getHttpServer().address() as { port: number };
   const url = `http://${config.host}:${port}`;
   logger.log(`imbridge listening on ${url}`);
+  if (config.demo) logger.log(`browser demo (DEMO=on): ${url}/demo`);
   return {
     app,
     simulator,

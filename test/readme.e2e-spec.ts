@@ -106,6 +106,18 @@ describe('README', () => {
       expect(await res.json()).toEqual(checkedIn);
     });
 
+    it('/demo serves the browser demo (DEMO is on with the embedded simulator), and the README opens with its picture', async () => {
+      const res = await fetch(`${service.url}/demo`);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toBe('text/html; charset=utf-8');
+      expect(await res.text()).toContain('<title>imbridge demo</title>');
+      expect(README).toMatch(/^# imbridge\n\n!\[[^\]\n]+\]\(docs\/demo\.png\)\n/);
+      const png = readFileSync(join(__dirname, '..', 'docs', 'demo.png'));
+      expect(png.subarray(1, 4).toString()).toBe('PNG');
+      expect({ width: png.readUInt32BE(16), height: png.readUInt32BE(20) }).toEqual({ width: 1200, height: 750 });
+      expect(README).toMatch(/\| `DEMO` \|[^\n]*`\/demo`/);
+    });
+
     it('the README documents these facts where the test checks them', () => {
       expect(README).toMatch(/`1008`[^\n]*`clientId`[^\n]*16 frames/);
       expect(README).toContain('`route.NOT_FOUND`');

@@ -54,6 +54,8 @@ export const ProblemCode = {
   UPSTREAM_BAD_RESPONSE: 'upstream.BAD_RESPONSE',
   /** Cluster mode: Redis cannot be reached, or the token's link is changing hands; retry shortly. */
   CLUSTER_UNAVAILABLE: 'cluster.UNAVAILABLE',
+  /** The browser demo cannot be served: the client SDK's browser bundle is not built. */
+  DEMO_UNAVAILABLE: 'demo.UNAVAILABLE',
   INTERNAL: 'internal',
 } as const;
 

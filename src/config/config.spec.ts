@@ -125,3 +125,23 @@ describe('loadConfig: cluster mode', () => {
     expect(() => loadConfig({ ...base, INSTANCE_ID: 'a b' })).toThrow(/INSTANCE_ID/);
   });
 });
+
+describe('loadConfig: DEMO', () => {
+  const UPSTREAM = 'https://mail.example.com/service/soap';
+
+  it('is on with the embedded simulator and off in front of a real server, by default', () => {
+    expect(loadConfig({}).demo).toBe(true);
+    expect(loadConfig({ UPSTREAM_URL: UPSTREAM }).demo).toBe(false);
+    expect(loadConfig({ UPSTREAM_URL: UPSTREAM, DEMO: '' }).demo).toBe(false);
+  });
+
+  it('is turned on or off by DEMO=on|off whatever the upstream', () => {
+    expect(loadConfig({ UPSTREAM_URL: UPSTREAM, DEMO: 'on' }).demo).toBe(true);
+    expect(loadConfig({ DEMO: 'off' }).demo).toBe(false);
+    expect(loadConfig({ DEMO: 'on' }).demo).toBe(true);
+  });
+
+  it('stops start-up on any other value, naming the variable', () => {
+    for (const bad of ['yes', 'true', '1', 'ON']) expect(() => loadConfig({ DEMO: bad })).toThrow(`DEMO must be on or off, got "${bad}"`);
+  });
+});

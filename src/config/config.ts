@@ -51,6 +51,8 @@ export interface AppConfig {
   idempotencyMaxKeys: number;
   /** Many instances sharing one Redis (see "Running several instances"); undefined = one process, no Redis. */
   cluster?: ClusterConfig;
+  /** Serve the browser demo at /demo: on by default with the embedded simulator, off with a real upstream. */
+  demo: boolean;
 }
 
 export interface ClusterConfig {
@@ -189,15 +191,24 @@ function cluster(env: Env): ClusterConfig | undefined {
   return { redisUrl: raw, secret, leaseMs, heartbeatMs, keyPrefix, instanceId };
 }
 
+/** DEMO=on|off; unset: on with the embedded simulator (no UPSTREAM_URL), off in front of a real server. */
+function demo(env: Env, upstreamUrl: string | undefined): boolean {
+  const raw = env.DEMO?.trim();
+  if (!raw) return upstreamUrl === undefined;
+  if (raw === 'on' || raw === 'off') return raw === 'on';
+  throw new Error(`DEMO must be on or off, got "${raw}"`);
+}
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 export function loadConfig(env: Env = process.env): AppConfig {
   const logLevel = env.LOG_LEVEL ?? 'info';
   if (!LOG_LEVELS.includes(logLevel)) throw new Error(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
+  const upstreamUrl = url(env, 'UPSTREAM_URL');
   return {
     port: int(env, 'PORT', 3000, 0, 65535),
     host: env.HOST ?? '0.0.0.0',
-    upstreamUrl: url(env, 'UPSTREAM_URL'),
+    upstreamUrl,
     upstreamTimeoutMs: int(env, 'UPSTREAM_TIMEOUT_MS', 10_000, 100, 600_000),
     upstreamConnectTimeoutMs: int(env, 'UPSTREAM_CONNECT_TIMEOUT_MS', 5_000, 100, 120_000),
     longPollWaitMs: int(env, 'LONG_POLL_WAIT_MS', 60_000, 1_000, 1_200_000),
@@ -220,6 +231,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     idempotencyTtlMs: int(env, 'IDEMPOTENCY_TTL_MS', 24 * 3600_000, 1_000, 7 * 24 * 3600_000),
     idempotencyMaxKeys: int(env, 'IDEMPOTENCY_MAX_KEYS', 100_000, 1, 10_000_000),
     cluster: cluster(env),
+    demo: demo(env, upstreamUrl),
   };
 }
 
