@@ -39,6 +39,7 @@ export class AppModule {
         EventsModule,
         IdempotencyModule,
         ...(config.cluster ? [clusterModule(config.cluster)] : []),
+        ...(config.webhooks ? [webhooksModule()] : []),
       ],
     };
   }
@@ -49,4 +50,11 @@ function clusterModule(settings: ClusterConfig): DynamicModule {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { ClusterModule } = require('./cluster/cluster.module') as typeof import('./cluster/cluster.module');
   return ClusterModule.forConfig(settings);
+}
+
+/** Loaded only with WEBHOOK_URL set: without it no delivery code runs and links end when idle, as before. */
+function webhooksModule(): DynamicModule {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { WebhooksModule } = require('./webhooks/webhooks.module') as typeof import('./webhooks/webhooks.module');
+  return { module: WebhooksModule };
 }
