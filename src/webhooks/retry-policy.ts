@@ -33,6 +33,8 @@ export function parseRetryAfter(value: string | undefined, now: number): number 
   const raw = value?.trim();
   if (!raw) return undefined;
   if (/^\d+$/.test(raw)) return Number(raw) * 1000;
+  // An HTTP-date starts with the day's name (all three of its forms); Date.parse alone takes "-5" too.
+  if (!/^(Mon|Tue|Wed|Thu|Fri|Sat|Sun)/.test(raw)) return undefined;
   const at = Date.parse(raw);
   return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }

@@ -77,8 +77,12 @@ export class WebhookQueues<T> {
     return new TokenQueue<T>();
   }
 
-  /** Adds an event, held (socket linger) or released; drops the oldest beyond the bounds. */
+  /**
+   * Adds an event, held (socket linger) or released; drops the oldest beyond the bounds. A released
+   * event releases the held ones before it: a token's events go out in the order they came.
+   */
   push(queue: TokenQueue<T>, item: T, held: boolean): void {
+    if (!held && queue.held > 0) this.release(queue);
     const entry = new Entry(item, queue, held);
     queue.entries.push(entry);
     if (held) queue.held++;
