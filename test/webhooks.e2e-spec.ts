@@ -1,6 +1,11 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Webhook } from 'standardwebhooks';
 import { loadConfig } from '../src/config/config';
 import type { WebhookConfig } from '../src/config/webhooks';
+import { readmeFences } from './support/readme-blocks';
+import { freePort } from './support/redis-server';
 import { eventually, Stack, startStack } from './support/stack';
 import { Answer, Received, WebhookReceiver } from './support/webhook-receiver';
 import { OpenSockets } from './support/ws-client';
@@ -306,5 +311,47 @@ describe('offline delivery with a receiver that never comes back', () => {
       expect(numbers.length).toBeLessThanOrEqual(6);
     }
     expect(await metric(stack, 'imbridge_webhook_events_delivered_total')).toBe(queued);
+  });
+});
+
+describe('the README\'s receiver example (examples/webhook-receiver.mjs), run by Node', () => {
+  const EXAMPLE = join(__dirname, '..', 'examples', 'webhook-receiver.mjs');
+  let child: ChildProcess;
+  let stack: Stack;
+  let output = '';
+  let url: string;
+
+  beforeAll(async () => {
+    const port = await freePort();
+    url = `http://127.0.0.1:${port}/`;
+    child = spawn(process.execPath, [EXAMPLE], { env: { ...process.env, PORT: String(port), WEBHOOK_SECRET: SECRET }, stdio: ['ignore', 'pipe', 'inherit'] });
+    child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    await eventually(async () => ((await fetch(url, { method: 'POST', body: '{}' }).catch(() => undefined))?.status === 401 ? true : undefined), 10_000, 'the example listening');
+    stack = await startStack({ config: { eventsLingerMs: 100, webhooks: webhookSettings(url) } });
+  });
+  afterAll(async () => {
+    child?.kill();
+    await stack?.close();
+  });
+
+  it('is the README\'s example, word for word', () => {
+    const fence = readmeFences(readFileSync(join(__dirname, '..', 'README.md'), 'utf8')).find((f) => f.section === 'Offline delivery (webhooks)' && f.lang === 'js');
+    expect(fence?.body.join('\n')).toBe(readFileSync(EXAMPLE, 'utf8').trimEnd());
+  });
+
+  it('verifies what the service sends and prints its events; refuses a forged request with 401', async () => {
+    const token = await stack.api.login('carol');
+    await stack.api.get('/v1/roster', token);
+    await eventually(() => (stack.sim.persona('carol@example.com')?.online ? true : undefined), 3_000, 'registered');
+    await sleep(200);
+    stack.sim.receiveMessage('carol@example.com', { from: FROM, body: 'wake up' });
+    const line = await eventually(() => output.split('\n').find((l) => l.startsWith('carol@example.com message ')), 5_000, 'the example\'s line');
+    expect(line).toMatch(/^carol@example\.com message \S+\.\d+$/);
+    expect(await metric(stack, 'imbridge_webhook_events_delivered_total')).toBe(1);
+
+    const body = JSON.stringify({ type: 'imbridge.events', account: 'carol@example.com', session: 'x', events: [] });
+    const forged = await fetch(url, { method: 'POST', body, headers: { 'webhook-id': 'x.1', 'webhook-timestamp': String(Math.floor(Date.now() / 1000)), 'webhook-signature': 'v1,' + Buffer.alloc(32).toString('base64') } });
+    expect(forged.status).toBe(401);
+    await stack.api.delete('/v1/sessions/current', token);
   });
 });
