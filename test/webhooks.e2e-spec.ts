@@ -156,14 +156,16 @@ describe('offline delivery (webhooks)', () => {
     await stack.api.delete('/v1/sessions/current', token);
   });
 
-  it('sends only WEBHOOK_TYPES (by default message, invitation, subscriptionRequest)', async () => {
+  it('sends only WEBHOOK_TYPES (by default message, invitation, subscriptionRequest), and no message of the account\'s own', async () => {
     const { token, address } = await offlineToken('dave');
     stack.sim.receiveMessage(address, { from: FROM, typing: true }); // a typing event: not sent
+    expect((await stack.api.post('/v1/chats', { to: 'bob@example.com', text: 'sent by dave himself' }, token)).status).toBe(201); // its echo: not sent
     await stack.api.post('/v1/roster/contacts', { address }, await stack.api.login('erin')); // erin asks: subscriptionRequest
     message(address, 'typed and sent');
     await receiver.waitFor(() => deliveredTo(address).length >= 2);
     await sleep(200);
     expect(deliveredTo(address).map((e) => e.type).sort()).toEqual(['message', 'subscriptionRequest']);
+    expect(deliveredTo(address).find((e) => e.type === 'message')?.data.text).toBe('typed and sent');
     await stack.api.delete('/v1/sessions/current', token);
   });
 

@@ -126,7 +126,7 @@ export class WebhookDelivery implements OnModuleInit, OnApplicationShutdown {
   }
 
   private take(outbox: Outbox, event: LinkEvent): void {
-    if (!this.types.has(event.type) || outbox.link.openSockets > 0) return;
+    if (!this.types.has(event.type) || outbox.link.openSockets > 0 || isOwnMessage(event)) return;
     const held = outbox.linger !== undefined;
     this.queues.push(outbox.queue, event, held);
     if (!held) this.released(outbox);
@@ -272,6 +272,14 @@ export class WebhookDelivery implements OnModuleInit, OnApplicationShutdown {
     this.backingOff.clear();
     for (const outbox of waiting) this.makeReady(outbox);
   }
+}
+
+/**
+ * The account's own message (it carries `to`, wire format §13): the echo of a send from this token or
+ * from another client of the account. It wakes nobody up.
+ */
+function isOwnMessage(event: LinkEvent): boolean {
+  return event.type === 'message' && event.data.to !== undefined;
 }
 
 function ages(events: readonly LinkEvent[], now = Date.now()): number[] {
