@@ -124,12 +124,16 @@ export class LinkRegistry implements OnApplicationShutdown {
     }
   }
 
-  /** Makes room for a new token: the idle link used least recently, one held only for offline delivery last. */
+  /**
+   * Makes room for a new token: the idle link active least recently; one held for offline delivery
+   * only when none other is idle, and then the one its clients used least recently.
+   */
   private evictIdle(): void {
     let oldest: Link | undefined;
+    const older = (a: Link, b: Link) => (a.isHeld ? a.lastUsed < b.lastUsed : a.lastActivity < b.lastActivity);
     for (const link of this.links.values()) {
       if (!link.isIdle) continue;
-      if (!oldest || (oldest.isHeld && !link.isHeld) || (oldest.isHeld === link.isHeld && link.lastActivity < oldest.lastActivity)) oldest = link;
+      if (!oldest || (oldest.isHeld && !link.isHeld) || (oldest.isHeld === link.isHeld && older(link, oldest))) oldest = link;
     }
     if (oldest?.isHeld) this.logger.warn('MAX_LINKS reached: a token with no socket stops getting offline deliveries to make room for a new one');
     void oldest?.close();

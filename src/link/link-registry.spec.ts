@@ -12,7 +12,7 @@ function registry(overrides: Partial<AppConfig> = {}): LinkRegistry {
 }
 
 const sweep = (links: LinkRegistry) => (links as unknown as { sweep(): void }).sweep();
-const age = (link: Link, ms: number) => (link.lastActivity = Date.now() - ms);
+const age = (link: Link, ms: number) => (link.lastActivity = link.lastUsed = Date.now() - ms);
 
 describe('LinkRegistry', () => {
   it('tells each new link and its token to whoever listens, before the link is used', () => {
@@ -47,7 +47,8 @@ describe('LinkRegistry', () => {
     const third = links.acquire('third');
     expect([idle.isClosed, held.isClosed]).toEqual([true, false]);
     third.subscribe(() => undefined, { background: true });
-    links.acquire('fourth'); // both left are held: the one used least recently goes
+    held.lastActivity = Date.now() + 60_000; // its long-poll answered last: that is no use by a client
+    links.acquire('fourth'); // both left are held: the one its clients used least recently goes
     expect([held.isClosed, third.isClosed]).toEqual([true, false]);
     expect(links.size).toBe(2);
     void links.onApplicationShutdown();

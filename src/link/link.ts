@@ -113,6 +113,8 @@ export class Link {
   private idleUpdates: Promise<unknown> = Promise.resolve();
   private closed = false;
   lastActivity = Date.now();
+  /** The last call or socket change: what a client did, not the long-poll (which a held link runs on its own). */
+  lastUsed = this.lastActivity;
 
   constructor(
     private readonly token: string,
@@ -248,7 +250,7 @@ export class Link {
   private async counted<T>(call: () => Promise<T>): Promise<T> {
     this.assertOpen();
     this.inFlight++;
-    this.lastActivity = Date.now();
+    this.lastActivity = this.lastUsed = Date.now();
     try {
       return await call();
     } finally {
@@ -297,6 +299,7 @@ export class Link {
 
   private socketsChanged(by: number): void {
     this.sockets += by;
+    this.lastUsed = Date.now();
     for (const observer of this.socketObservers) observer(this.sockets);
   }
 
