@@ -41,6 +41,7 @@ export class AppModule {
         IdempotencyModule,
         ...(config.cluster ? [clusterModule(config.cluster)] : []),
         ...(config.demo ? [DemoModule] : []),
+        ...(config.webhooks ? [webhooksModule()] : []),
       ],
     };
   }
@@ -51,4 +52,11 @@ function clusterModule(settings: ClusterConfig): DynamicModule {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { ClusterModule } = require('./cluster/cluster.module') as typeof import('./cluster/cluster.module');
   return ClusterModule.forConfig(settings);
+}
+
+/** Loaded only with WEBHOOK_URL set: without it no delivery code runs and links end when idle, as before. */
+function webhooksModule(): DynamicModule {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { WebhooksModule } = require('./webhooks/webhooks.module') as typeof import('./webhooks/webhooks.module');
+  return { module: WebhooksModule };
 }

@@ -122,7 +122,7 @@ export class ClusterLinks {
     for (const watch of this.watches.get(tag)?.values() ?? []) {
       watch.stopListening();
       watch.stopListening = link.subscribe(noop);
-      for (const clientId of watch.clients.keys()) link.clientConnected(clientId);
+      for (const [clientId, sockets] of watch.clients) for (let i = 0; i < sockets; i++) link.clientConnected(clientId);
     }
     void this.redis.publish(this.keys.events(tag), JSON.stringify({ note: 'owner', owner: this.options.instanceId })).catch(() => undefined);
     return link;
@@ -173,6 +173,9 @@ export class ClusterLinks {
     if (!byInstance || !watch) return;
     clearTimeout(watch.linger);
     watch.stopListening();
+    // A dead instance's sockets are gone: the link counts them no more (idle state, offline delivery).
+    const link = this.owned.get(tag)?.link;
+    for (const [clientId, sockets] of watch.clients) for (let i = 0; i < sockets; i++) link?.clientDisconnected(clientId);
     byInstance.delete(instance);
     if (byInstance.size === 0) this.watches.delete(tag);
   }

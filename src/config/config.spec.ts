@@ -145,3 +145,65 @@ describe('loadConfig: DEMO', () => {
     for (const bad of ['yes', 'true', '1', 'ON']) expect(() => loadConfig({ DEMO: bad })).toThrow(`DEMO must be on or off, got "${bad}"`);
   });
 });
+
+describe('loadConfig: offline delivery (webhooks)', () => {
+  const SECRET = `whsec_${Buffer.alloc(32, 1).toString('base64')}`;
+  const base = { WEBHOOK_URL: 'https://push.example.com/imbridge', WEBHOOK_SECRET: SECRET };
+
+  it('is off when WEBHOOK_URL is unset, whatever else is set', () => {
+    expect(loadConfig({}).webhooks).toBeUndefined();
+    expect(loadConfig({ WEBHOOK_SECRET: 'nonsense', WEBHOOK_TYPES: 'nonsense' }).webhooks).toBeUndefined();
+  });
+
+  it('has production defaults: the wake-up types, bounded queues, an hour of retries, 10 s per request', () => {
+    expect(loadConfig(base).webhooks).toEqual({
+      url: base.WEBHOOK_URL,
+      secrets: [SECRET],
+      types: ['message', 'invitation', 'subscriptionRequest'],
+      maxQueuePerToken: 1_000,
+      maxQueue: 100_000,
+      retryWindowMs: 3_600_000,
+      timeoutMs: 10_000,
+      batchMaxEvents: 100,
+      batchLingerMs: 100,
+      concurrency: 16,
+      backoffMs: 1_000,
+      backoffMaxMs: 300_000,
+    });
+  });
+
+  it('takes several secrets (rotation) and a list of known event types', () => {
+    const next = `whsec_${Buffer.alloc(64, 2).toString('base64')}`;
+    const config = loadConfig({ ...base, WEBHOOK_SECRET: ` ${SECRET}  ${next} `, WEBHOOK_TYPES: 'message, chatClosed,message' }).webhooks!;
+    expect(config.secrets).toEqual([SECRET, next]);
+    expect(config.types).toEqual(['message', 'chatClosed']);
+  });
+
+  it('stops start-up on a bad value, naming the variable and never repeating a secret', () => {
+    const cases: [Record<string, string | undefined>, RegExp][] = [
+      [{ WEBHOOK_URL: 'ftp://push.example.com' }, /WEBHOOK_URL/],
+      [{ WEBHOOK_SECRET: undefined }, /WEBHOOK_SECRET must be set/],
+      [{ WEBHOOK_SECRET: 'plain-password-of-some-length-000000' }, /WEBHOOK_SECRET/],
+      [{ WEBHOOK_SECRET: `whsec_${Buffer.alloc(16, 3).toString('base64')}` }, /24 to 64/], // too short
+      [{ WEBHOOK_SECRET: `whsec_${Buffer.alloc(65, 3).toString('base64')}` }, /24 to 64/], // too long
+      [{ WEBHOOK_SECRET: `${SECRET} whsec_not*base64` }, /entry 2/],
+      [{ WEBHOOK_TYPES: 'message,mesage' }, /WEBHOOK_TYPES.*"mesage"/],
+      [{ WEBHOOK_MAX_QUEUE_PER_TOKEN: '0' }, /WEBHOOK_MAX_QUEUE_PER_TOKEN/],
+      [{ WEBHOOK_MAX_QUEUE: '10', WEBHOOK_MAX_QUEUE_PER_TOKEN: '20' }, /WEBHOOK_MAX_QUEUE_PER_TOKEN must be at most WEBHOOK_MAX_QUEUE/],
+      [{ WEBHOOK_BATCH_MAX_EVENTS: '2000' }, /WEBHOOK_BATCH_MAX_EVENTS/],
+      [{ WEBHOOK_TIMEOUT_MS: '10' }, /WEBHOOK_TIMEOUT_MS/],
+      [{ WEBHOOK_RETRY_WINDOW_MS: 'soon' }, /WEBHOOK_RETRY_WINDOW_MS/],
+      [{ WEBHOOK_BACKOFF_MS: '5000', WEBHOOK_BACKOFF_MAX_MS: '1000' }, /WEBHOOK_BACKOFF_MS/],
+    ];
+    for (const [env, message] of cases) {
+      let error: Error | undefined;
+      try {
+        loadConfig({ ...base, ...env });
+      } catch (err) {
+        error = err as Error;
+      }
+      expect({ env, message: error?.message }).toEqual({ env, message: expect.stringMatching(message) });
+      for (const value of Object.values(env)) if (value?.startsWith('whsec_')) expect(error!.message).not.toContain(value.slice(6, 20));
+    }
+  });
+});

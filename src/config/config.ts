@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { isIP } from 'node:net';
+import { Env, int, url } from './env';
+import { WebhookConfig, webhooks } from './webhooks';
 
 /**
  * Typed, validated configuration from the environment. Read once at start-up; a bad value stops the
@@ -53,6 +55,8 @@ export interface AppConfig {
   cluster?: ClusterConfig;
   /** Serve the browser demo at /demo: on by default with the embedded simulator, off with a real upstream. */
   demo: boolean;
+  /** Events of tokens without an open socket POSTed to a receiver ("Offline delivery"); undefined = off. */
+  webhooks?: WebhookConfig;
 }
 
 export interface ClusterConfig {
@@ -72,33 +76,6 @@ export interface ClusterConfig {
 
 /** Trust every proxy, the nearest N hops, or peers at these addresses / CIDR ranges; false = none. */
 export type TrustProxy = boolean | number | string[];
-
-type Env = Record<string, string | undefined>;
-
-function int(env: Env, name: string, fallback: number, min: number, max: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new Error(`${name} must be an integer between ${min} and ${max}, got "${raw}"`);
-  }
-  return value;
-}
-
-function url(env: Env, name: string): string | undefined {
-  const raw = env[name];
-  if (!raw) return undefined;
-  let parsed: URL;
-  try {
-    parsed = new URL(raw);
-  } catch {
-    throw new Error(`${name} must be an absolute http(s) URL, got "${raw}"`);
-  }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-    throw new Error(`${name} must be an http(s) URL, got "${raw}"`);
-  }
-  return raw;
-}
 
 function rateLimit(env: Env): number {
   const raw = env.RATE_LIMIT;
@@ -232,6 +209,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     idempotencyMaxKeys: int(env, 'IDEMPOTENCY_MAX_KEYS', 100_000, 1, 10_000_000),
     cluster: cluster(env),
     demo: demo(env, upstreamUrl),
+    webhooks: webhooks(env),
   };
 }
 

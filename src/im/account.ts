@@ -50,3 +50,18 @@ export function isWaitDisallowed(body: XmlNode | undefined): boolean {
 export function gatewayListRequest(): RequestBody {
   return { IMGatewayListRequest: { '@_xmlns': NS.im } };
 }
+
+/**
+ * GetInfoRequest (urn:zimbraAccount), only the mailbox section: the request every Zimbra client makes
+ * first. Read here for the account's primary name, which nothing else the proxy calls returns.
+ */
+export function getInfoRequest(): RequestBody {
+  return { GetInfoRequest: { '@_xmlns': NS.account, '@_sections': 'mbox' } };
+}
+
+/** The account's primary name (lower-case `local@domain`) from a GetInfoResponse. */
+export function readAccountName(body: XmlNode): string {
+  const name = text(child(body, 'name')).trim().toLowerCase();
+  if (!/^[^@\s]+@[^@\s]+$/.test(name)) throw UpstreamError.badResponse('GetInfoResponse lacks the account name');
+  return name;
+}

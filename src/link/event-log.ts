@@ -31,7 +31,9 @@ export class EventLog implements EventJournal {
   /** Numbers and stores an event; returns it as published. */
   append(event: ImEvent, now = Date.now()): LinkEvent {
     const n = this.next++;
-    const published = { id: `${this.epoch}.${n}`, type: event.type, at: isoTime(now), data: event.data } as LinkEvent;
+    const id = `${this.epoch}.${n}`;
+    id.charCodeAt(0); // flat, not a two-part cons string: it may be kept for long (see isoTime)
+    const published = { id, type: event.type, at: isoTime(now), data: event.data } as LinkEvent;
     this.entries.push({ event: published, n, at: now });
     this.trim(now);
     return published;

@@ -34,6 +34,7 @@ export class LinkRegistry implements OnApplicationShutdown {
   private readonly revoked = new Map<string, number>();
   private readonly sweeper: NodeJS.Timeout;
   private ownership?: LinkOwnership;
+  private readonly created = new Set<(link: Link, token: string) => void>();
 
   constructor(
     private readonly soap: SoapClient,
@@ -46,6 +47,11 @@ export class LinkRegistry implements OnApplicationShutdown {
   /** Cluster mode: links come from claims (see `install`), and logout is told to every instance. */
   useOwnership(ownership: LinkOwnership): void {
     this.ownership = ownership;
+  }
+
+  /** Told of every link this instance creates (in cluster mode: the links it owns), before it is used. */
+  onLinkCreated(handler: (link: Link, token: string) => void): void {
+    this.created.add(handler);
   }
 
   /** The token's link, created on first use. Refuses revoked tokens. */
@@ -78,6 +84,7 @@ export class LinkRegistry implements OnApplicationShutdown {
       if (this.links.get(key) === link) this.links.delete(key);
     });
     this.links.set(key, link);
+    for (const handler of this.created) handler(link, token);
     return link;
   }
 
@@ -112,15 +119,23 @@ export class LinkRegistry implements OnApplicationShutdown {
   private sweep(): void {
     const cutoff = Date.now() - this.config.linkIdleMs;
     for (const link of this.links.values()) {
-      if (link.isIdle && link.lastActivity < cutoff) void link.close();
+      // A held link polls on for offline delivery until its token ends (logout, or refused upstream).
+      if (link.isIdle && !link.isHeld && link.lastActivity < cutoff) void link.close();
     }
   }
 
+  /**
+   * Makes room for a new token: the idle link active least recently; one held for offline delivery
+   * only when none other is idle, and then the one its clients used least recently.
+   */
   private evictIdle(): void {
     let oldest: Link | undefined;
+    const older = (a: Link, b: Link) => (a.isHeld ? a.lastUsed < b.lastUsed : a.lastActivity < b.lastActivity);
     for (const link of this.links.values()) {
-      if (link.isIdle && (!oldest || link.lastActivity < oldest.lastActivity)) oldest = link;
+      if (!link.isIdle) continue;
+      if (!oldest || (oldest.isHeld && !link.isHeld) || (oldest.isHeld === link.isHeld && older(link, oldest))) oldest = link;
     }
+    if (oldest?.isHeld) this.logger.warn('MAX_LINKS reached: a token with no socket stops getting offline deliveries to make room for a new one');
     void oldest?.close();
   }
 

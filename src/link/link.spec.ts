@@ -231,6 +231,37 @@ describe('Link', () => {
     expect(pollStarts).toBe(1);
     wait.cancel();
   });
+
+  it('a background listener gets the events and keeps the poll wanted, yet leaves the link idle (held)', async () => {
+    const soap = new ScriptedSoap().reply(ok('11', [], true)).reply(ok('11', [[1, [presence('a@x', 'AWAY')]]]));
+    const { link } = makeLink(soap);
+    (link as unknown as { listeners: Set<unknown> }).listeners.clear();
+    const wanted = () => (link as unknown as { pollWanted: boolean }).pollWanted;
+    expect([link.isIdle, link.isHeld, wanted()]).toEqual([true, false, false]);
+    const seen: LinkEvent[] = [];
+    const stop = link.subscribe((e) => seen.push(e), { background: true });
+    expect([link.isIdle, link.isHeld, wanted()]).toEqual([true, true, true]);
+    await link.call(body); // the registration, then the call whose reply carries a block
+    expect(seen.map((e) => e.data)).toEqual([{ address: 'a@x', show: 'away' }]);
+    stop();
+    expect([link.isHeld, wanted()]).toEqual([false, false]);
+  });
+
+  it('counts the open sockets it is told of, tells each change, and never counts below zero', () => {
+    const { link } = makeLink(new ScriptedSoap());
+    (link as unknown as { tellIdle: () => Promise<void> }).tellIdle = () => Promise.resolve();
+    const changes: number[] = [];
+    link.onSocketsChanged((open) => changes.push(open));
+    link.clientConnected('phone');
+    link.clientConnected('phone');
+    link.clientConnected('web');
+    link.clientDisconnected('phone');
+    link.clientDisconnected('web');
+    link.clientDisconnected('phone');
+    link.clientDisconnected('phone'); // one more than there were: ignored
+    expect(changes).toEqual([1, 2, 3, 2, 1, 0]);
+    expect(link.openSockets).toBe(0);
+  });
 });
 
 /** A journal that keeps events only when the test says so (a shared store's commit in flight), or fails. */

@@ -84,6 +84,11 @@ export class Link {
   private sessionId?: string;
   private registration?: Promise<void>;
   private readonly listeners = new Set<Listener>();
+  /** Listeners that keep the long-poll running without making the link in use (offline delivery). */
+  private readonly backgroundListeners = new Set<Listener>();
+  /** Sockets of this token open now, on this instance or (cluster mode) any other. */
+  private sockets = 0;
+  private readonly socketObservers = new Set<(open: number) => void>();
   private readonly waiters = new Waiters();
   private readonly closeHandlers = new Set<(reason: Error | undefined, endedUpstream: boolean) => void>();
   private readonly poll = new LongPoll({
@@ -108,6 +113,8 @@ export class Link {
   private idleUpdates: Promise<unknown> = Promise.resolve();
   private closed = false;
   lastActivity = Date.now();
+  /** The last call or socket change: what a client did, not the long-poll (which a held link runs on its own). */
+  lastUsed = this.lastActivity;
 
   constructor(
     private readonly token: string,
@@ -143,6 +150,24 @@ export class Link {
   /** Nobody listens, waits or calls: the registry may end this link. */
   get isIdle(): boolean {
     return this.listeners.size === 0 && this.waiters.size === 0 && this.inFlight === 0;
+  }
+
+  /**
+   * A background listener keeps the link polling while nobody uses it (offline delivery): the idle
+   * sweep leaves it alone, but it may still make room when every link is taken.
+   */
+  get isHeld(): boolean {
+    return this.backgroundListeners.size > 0;
+  }
+
+  /** Sockets of this token open now (told by clientConnected/clientDisconnected), wherever they are. */
+  get openSockets(): number {
+    return this.sockets;
+  }
+
+  /** Called with the number of open sockets each time it changes. */
+  onSocketsChanged(observer: (open: number) => void): void {
+    this.socketObservers.add(observer);
   }
 
   get currentSessionId(): string | undefined {
@@ -225,7 +250,7 @@ export class Link {
   private async counted<T>(call: () => Promise<T>): Promise<T> {
     this.assertOpen();
     this.inFlight++;
-    this.lastActivity = Date.now();
+    this.lastActivity = this.lastUsed = Date.now();
     try {
       return await call();
     } finally {
@@ -245,12 +270,13 @@ export class Link {
    * Subscribes to this link's events; the long-poll runs while at least one listener or waiter exists
    * (a wait already parked when the last one leaves runs out rather than being cut, see LongPoll).
    */
-  subscribe(listener: Listener): () => void {
+  subscribe(listener: Listener, options: { background?: boolean } = {}): () => void {
     this.assertOpen();
-    this.listeners.add(listener);
+    const set = options.background ? this.backgroundListeners : this.listeners;
+    set.add(listener);
     this.poll.start();
     return () => {
-      this.listeners.delete(listener);
+      set.delete(listener);
       this.lastActivity = Date.now();
     };
   }
@@ -262,11 +288,19 @@ export class Link {
 
   /** A socket of `clientId` came or went: an active client keeps the user from being idle. */
   clientConnected(clientId: string): void {
+    this.socketsChanged(+1);
     this.tellIdle(this.idleClients.connected(clientId)).catch(() => undefined);
   }
 
   clientDisconnected(clientId: string): void {
+    if (this.sockets > 0) this.socketsChanged(-1);
     if (!this.closed) this.tellIdle(this.idleClients.disconnected(clientId)).catch(() => undefined);
+  }
+
+  private socketsChanged(by: number): void {
+    this.sockets += by;
+    this.lastUsed = Date.now();
+    for (const observer of this.socketObservers) observer(this.sockets);
   }
 
   private tellIdle(change: IdleChange | undefined): Promise<void> {
@@ -322,6 +356,7 @@ export class Link {
     this.poll.stop();
     this.waiters.rejectAll(reason ?? UpstreamError.unavailable('the session ended'));
     this.listeners.clear();
+    this.backgroundListeners.clear();
     for (const handler of this.closeHandlers) handler(reason, endUpstream && this.sessionId !== undefined);
     if (endUpstream && this.sessionId) await this.endUpstreamSession(this.sessionId);
   }
@@ -452,11 +487,13 @@ export class Link {
     for (const { event, seq, isNew } of taken) {
       if (isNew) {
         const numbered = published[next++];
-        for (const listener of this.listeners) {
-          try {
-            listener(numbered);
-          } catch (err) {
-            this.options.onLog?.('warn', `event listener failed: ${(err as Error).message}`);
+        for (const listeners of [this.listeners, this.backgroundListeners]) {
+          for (const listener of listeners) {
+            try {
+              listener(numbered);
+            } catch (err) {
+              this.options.onLog?.('warn', `event listener failed: ${(err as Error).message}`);
+            }
           }
         }
       }
@@ -467,7 +504,7 @@ export class Link {
   // ---- the long-poll --------------------------------------------------------------------------
 
   private get pollWanted(): boolean {
-    return !this.closed && (this.listeners.size > 0 || this.waiters.size > 0);
+    return !this.closed && (this.listeners.size > 0 || this.backgroundListeners.size > 0 || this.waiters.size > 0);
   }
 
   private async pollOnce(signal: AbortSignal): Promise<boolean> {

@@ -18,6 +18,17 @@ const UPSTREAM_BUCKETS_SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2
 
 export type ResyncReason = 'gap' | 'upstream_session';
 
+/** Why events were dropped without reaching the receiver. */
+export type WebhookDropReason = 'queue_full' | 'retry_window' | 'rejected' | 'session_ended';
+const WEBHOOK_DROP_REASONS: readonly WebhookDropReason[] = ['queue_full', 'retry_window', 'rejected', 'session_ended'];
+
+export interface WebhookMetrics {
+  /** A batch reached the receiver; `ages` are its events' seconds since the proxy published them. */
+  delivered(ages: number[]): void;
+  failedAttempt(reason: string): void;
+  dropped(reason: WebhookDropReason, events: number): void;
+}
+
 export interface ClusterMetrics {
   tookOver(links: number): void;
   forwarded(outcome: 'answered' | 'timeout' | 'unreachable' | 'failed'): void;
@@ -160,6 +171,48 @@ export class MetricsService implements OnModuleInit {
       tookOver: (links) => takeovers.inc(links),
       forwarded: (outcome) => forwards.inc({ outcome }),
       committed: (seconds) => commits.observe(seconds),
+    };
+  }
+
+  /** Offline delivery's figures, registered by the webhooks module when WEBHOOK_URL is set. */
+  webhookMetrics(queued: () => number, failureReasons: readonly string[]): WebhookMetrics {
+    const registers = [this.registry];
+    new Gauge({
+      name: 'imbridge_webhook_queued_events',
+      help: 'Events waiting for the webhook receiver (held during the socket linger, queued, or in a batch being retried).',
+      registers,
+      collect() {
+        this.set(queued());
+      },
+    });
+    const delivered = new Counter({ name: 'imbridge_webhook_events_delivered_total', help: 'Events the webhook receiver accepted (2xx), once per event and batch.', registers });
+    const failed = new Counter<'reason'>({
+      name: 'imbridge_webhook_failed_attempts_total',
+      help: 'Webhook requests that did not deliver, by reason (server_error, rate_limited, timeout, connection: retried; rejected: other 4xx, given up; upstream: the account could not be read).',
+      labelNames: ['reason'],
+      registers,
+    });
+    const dropped = new Counter<'reason'>({
+      name: 'imbridge_webhook_events_dropped_total',
+      help: 'Events given up without reaching the receiver, by reason (queue_full: oldest first beyond a bound; retry_window; rejected: a 4xx; session_ended: logout or token refused).',
+      labelNames: ['reason'],
+      registers,
+    });
+    const age = new Histogram({
+      name: 'imbridge_webhook_delivery_seconds',
+      help: 'From the proxy publishing an event to the receiver accepting it (the socket linger included).',
+      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 900, 3600],
+      registers,
+    });
+    for (const reason of failureReasons) failed.inc({ reason }, 0);
+    for (const reason of WEBHOOK_DROP_REASONS) dropped.inc({ reason }, 0);
+    return {
+      delivered: (ages) => {
+        delivered.inc(ages.length);
+        for (const seconds of ages) age.observe(seconds);
+      },
+      failedAttempt: (reason) => failed.inc({ reason }),
+      dropped: (reason, events) => dropped.inc({ reason }, events),
     };
   }
 

@@ -54,6 +54,17 @@ describe('simulator auth (§2, §7)', () => {
     expect(forged.fault!.code).toBe('service.AUTH_REQUIRED');
   });
 
+  it('GetInfoRequest names the token\'s account (its primary name), without a session; no token is AUTH_REQUIRED', async () => {
+    const c = new TestClient(sim.url, 'alice@example.com');
+    await c.login();
+    const info = await post(sim.url, envelope('<GetInfoRequest xmlns="urn:zimbraAccount" sections="mbox"/>', `<authToken>${c.token}</authToken>`));
+    expect(info.bodyName).toBe('GetInfoResponse');
+    expect(text(child(info.body, 'name'))).toBe('alice@example.com');
+    expect(info.sessionId).toBeUndefined();
+    const anonymous = await post(sim.url, envelope('<GetInfoRequest xmlns="urn:zimbraAccount"/>'));
+    expect(anonymous.fault!.code).toBe('service.AUTH_REQUIRED');
+  });
+
   it('ignores forged or garbage tokens: authed requests get AUTH_REQUIRED (with a header)', async () => {
     const c = new TestClient(sim.url, 'alice@example.com');
     await c.login();

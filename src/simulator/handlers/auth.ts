@@ -3,9 +3,12 @@ import type { Account } from '../accounts';
 import { authExpired, authFailed, authRequired, invalidRequest } from '../faults';
 import { NS, type HandlerContext, type HandlerTable } from './registry';
 
-/** AuthRequest (§7) and EndSessionRequest (§4), both urn:zimbraAccount. */
+/** AuthRequest (§7), EndSessionRequest (§4) and GetInfoRequest, all urn:zimbraAccount. */
 export const authHandlers: HandlerTable = {
   AuthRequest: { ns: NS.account, auth: false, handle: authenticate },
+  // The real response carries much more (version, quota, preferences, attributes by `sections`):
+  // only what the proxy reads is simulated — the account's id and primary name.
+  GetInfoRequest: { ns: NS.account, auth: true, handle: (ctx) => ({ id: ctx.account!.id, name: ctx.account!.name }) },
   EndSessionRequest: {
     ns: NS.account,
     auth: true,
