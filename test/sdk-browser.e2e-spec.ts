@@ -3,6 +3,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { Browser, chromium, Page } from 'playwright-core';
+import type { EventData } from '../client/src';
 import { TcpRelay } from './support/cluster';
 import { eventually, Stack, startStack } from './support/stack';
 
@@ -97,16 +98,8 @@ async function servePage(bundle: string): Promise<{ origin: string; close(): Pro
   };
 }
 
-interface PageMessage {
-  id: string;
-  type: string;
-  thread: string;
-  from: string;
-  to?: string;
-  seq: number;
-  sentAt: string;
-  text: string;
-}
+/** What the page keeps of a `message` event: its id and type beside its data. */
+type PageMessage = EventData['message'] & { id: string; type: string };
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
